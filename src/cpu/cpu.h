@@ -1,0 +1,97 @@
+/* cpu.h — architectural state of one guest x86-64 hardware thread.
+ * Registers, RIP, lazily computed arithmetic flags, FS/GS bases, SSE state. Process-wide state
+ * (memory, threads, files) lives in struct emu (src/emu.h); a cpu only points at its memory. */
+#ifndef GOEMU_CPU_H
+#define GOEMU_CPU_H
+
+#include <setjmp.h>
+#include <stdint.h>
+
+struct mem;
+struct thread;
+
+/* General register numbers in encoding order. REG_NONE indexes gpr[16], which is always zero,
+ * so an effective address adds base and index without asking whether they exist. */
+enum gpr {
+    RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+    R8, R9, R10, R11, R12, R13, R14, R15,
+    REG_NONE = 16,
+};
+
+/* Segment slots for effective addresses: only FS and GS have a non-zero base in 64-bit mode. */
+enum seg { SEG_NONE, SEG_FS, SEG_GS };
+
+/* RFLAGS bits. */
+enum {
+    FLAG_CF = 1u << 0, FLAG_PF = 1u << 2, FLAG_AF = 1u << 4, FLAG_ZF = 1u << 6,
+    FLAG_SF = 1u << 7, FLAG_TF = 1u << 8, FLAG_IF = 1u << 9, FLAG_DF = 1u << 10,
+    FLAG_OF = 1u << 11, FLAG_AC = 1u << 18, FLAG_ID = 1u << 21,
+};
+#define FLAGS_ARITH (FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLAG_OF)
+
+/* MXCSR bits used by the SSE handlers. */
+enum {
+    MXCSR_IE = 1u << 0, MXCSR_DE = 1u << 1, MXCSR_ZE = 1u << 2, MXCSR_OE = 1u << 3,
+    MXCSR_UE = 1u << 4, MXCSR_PE = 1u << 5, MXCSR_DAZ = 1u << 6, MXCSR_RC_SHIFT = 13,
+    MXCSR_FZ = 1u << 15, MXCSR_DEFAULT = 0x1f80,
+};
+
+typedef union xmm {
+    uint8_t b[16];
+    uint16_t w[8];
+    uint32_t d[4];
+    uint64_t q[2];
+    int8_t sb[16];
+    int16_t sw[8];
+    int32_t sd[4];
+    int64_t sq[2];
+    float f[4];
+    double fd[2];
+} xmm_t;
+
+/* Why a guest stopped executing instructions (cpu.stop). */
+enum cpu_stop {
+    STOP_NONE = 0,
+    STOP_SYSCALL_BLOCKED, /* thread blocked in a syscall: run another thread */
+    STOP_YIELD,           /* sched_yield, or the quantum ended */
+    STOP_EXIT,            /* thread or process exit */
+    STOP_FAULT,           /* a guest exception was raised (see cpu.fault) */
+};
+
+/* A guest exception: the signal Linux would send, with its siginfo fields and the
+ * trap number/error code it would put into the signal frame (reference §5.2). */
+struct cpu_fault {
+    int signo;      /* SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SIGBUS */
+    int code;       /* si_code: SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPN, FPE_INTDIV, ... */
+    uint64_t addr;  /* si_addr: data address for SIGSEGV, rip otherwise */
+    uint64_t rip;   /* address of the faulting instruction */
+    int trapno;     /* 14 page fault, 13 #GP, 6 #UD, 0 #DE, 3 #BP */
+    int err;        /* page-fault error code: 4 user | 2 write | 1 present(protection) */
+};
+
+struct cpu {
+    uint64_t gpr[17];       /* gpr[REG_NONE] stays 0 */
+    uint64_t rip;           /* during a handler: address of the NEXT instruction */
+    uint64_t segbase[3];    /* indexed by enum seg; segbase[SEG_NONE] == 0 */
+
+    /* Lazy flags (src/cpu/flags.h): the last flag-setting operation, evaluated on demand. */
+    uint64_t cc_res, cc_a, cc_b;
+    uint32_t cc_op;         /* enum cc_op | width code; CC_EFLAGS means rflags holds them */
+    uint32_t cc_aux;        /* carry-in, preserved CF, or precomputed CF/OF */
+    uint64_t rflags;        /* non-arithmetic bits always; arithmetic bits when cc_op==CC_EFLAGS */
+
+    xmm_t xmm[16];
+    uint32_t mxcsr;
+
+    uint64_t insn_rip;      /* address of the instruction being executed */
+    uint64_t icount;        /* instructions retired by this thread */
+
+    struct mem *mem;
+    struct thread *thread;  /* owning guest thread, NULL in unit tests and the oracle */
+
+    enum cpu_stop stop;
+    struct cpu_fault fault;
+    jmp_buf *fault_jmp;     /* where a faulting access unwinds to (set by the exec loop) */
+};
+
+#endif

@@ -1,0 +1,251 @@
+/* exec.c — the dispatch loop over decoded blocks, the block cache, and guest exceptions.
+ * A block is a run of decoded instructions ending at a control transfer (or 64 insns); it
+ * remembers two successors so hot loops go block to block without a hash lookup. The whole
+ * cache is dropped when code memory changes (mem.code_dirty), checked between blocks. */
+#include "exec.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "flags.h"
+#include "mem.h"
+
+#define BLOCK_MAX_INSNS 64
+#define ICACHE_BUCKETS (1u << 16)
+#define ARENA_CHUNK (1u << 20)
+
+struct block {
+    uint64_t start;
+    struct block *hnext;       /* hash chain */
+    struct block *succ[2];     /* recently followed successors */
+    uint32_t n;
+    uint32_t succ_next;        /* which succ slot to replace next */
+    struct insn insns[];
+};
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t used;
+    unsigned char data[];
+};
+
+struct icache {
+    struct block *buckets[ICACHE_BUCKETS];
+    struct arena_chunk *chunks;
+    uint64_t nblocks;
+};
+
+void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
+
+void cpu_init(struct cpu *c, struct mem *m)
+{
+    memset(c, 0, sizeof(*c));
+    c->mem = m;
+    c->rflags = 0x202;
+    c->cc_op = CC_EFLAGS;
+    c->mxcsr = MXCSR_DEFAULT;
+}
+
+/* ---- block cache ------------------------------------------------------------------------ */
+
+static struct icache *icache_of(struct mem *m)
+{
+    if (!m->icache) {
+        m->icache = calloc(1, sizeof(struct icache));
+        if (!m->icache) {
+            fprintf(stderr, "goemu: out of memory for the decoded-block cache\n");
+            exit(70);
+        }
+    }
+    return m->icache;
+}
+
+static void *arena_alloc(struct icache *ic, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    struct arena_chunk *ch = ic->chunks;
+    if (!ch || ch->used + size > ARENA_CHUNK) {
+        ch = malloc(sizeof(*ch) + ARENA_CHUNK);
+        if (!ch) {
+            fprintf(stderr, "goemu: out of memory for decoded blocks\n");
+            exit(70);
+        }
+        ch->next = ic->chunks;
+        ch->used = 0;
+        ic->chunks = ch;
+    }
+    void *p = ch->data + ch->used;
+    ch->used += size;
+    return p;
+}
+
+void icache_flush(struct mem *m)
+{
+    struct icache *ic = m->icache;
+    m->code_dirty = 0;
+    if (!ic)
+        return;
+    while (ic->chunks) {
+        struct arena_chunk *next = ic->chunks->next;
+        free(ic->chunks);
+        ic->chunks = next;
+    }
+    memset(ic->buckets, 0, sizeof(ic->buckets));
+    ic->nblocks = 0;
+}
+
+static unsigned bucket_of(uint64_t rip)
+{
+    return (unsigned)((rip * 0x9e3779b97f4a7c15ull) >> 48) & (ICACHE_BUCKETS - 1);
+}
+
+/* Decodes a block at rip. NULL when not even the first byte can be fetched. */
+static struct block *block_build(struct icache *ic, struct mem *m, uint64_t rip)
+{
+    struct insn tmp[BLOCK_MAX_INSNS];
+    uint32_t n = 0;
+    uint64_t pc = rip;
+    while (n < BLOCK_MAX_INSNS) {
+        if (decode_insn(m, pc, &tmp[n]) != 0)
+            break;  /* next byte unfetchable: the next block lookup faults precisely there */
+        pc += tmp[n].len;
+        if (decode_ends_block(&tmp[n++]))
+            break;
+    }
+    if (n == 0)
+        return NULL;
+    struct block *b = arena_alloc(ic, sizeof(*b) + n * sizeof(struct insn));
+    memset(b, 0, sizeof(*b));
+    b->start = rip;
+    b->n = n;
+    memcpy(b->insns, tmp, n * sizeof(struct insn));
+    unsigned h = bucket_of(rip);
+    b->hnext = ic->buckets[h];
+    ic->buckets[h] = b;
+    ic->nblocks++;
+    return b;
+}
+
+static struct block *block_lookup(struct icache *ic, uint64_t rip)
+{
+    for (struct block *b = ic->buckets[bucket_of(rip)]; b; b = b->hnext)
+        if (b->start == rip)
+            return b;
+    return NULL;
+}
+
+/* ---- exceptions ------------------------------------------------------------------------- */
+
+_Noreturn void cpu_raise(struct cpu *c, int signo, int code, uint64_t addr, int trapno, int err)
+{
+    c->fault.signo = signo;
+    c->fault.code = code;
+    c->fault.addr = addr;
+    c->fault.rip = c->insn_rip;
+    c->fault.trapno = trapno;
+    c->fault.err = err;
+    c->rip = c->insn_rip;
+    c->icount--;  /* the faulting instruction did not retire */
+    c->stop = STOP_FAULT;
+    longjmp(*c->fault_jmp, 1);
+}
+
+_Noreturn void cpu_raise_trap(struct cpu *c, int signo, int code, int trapno)
+{
+    c->fault = (struct cpu_fault){signo, code, c->rip, c->insn_rip, trapno, 0};
+    c->stop = STOP_FAULT;
+    longjmp(*c->fault_jmp, 1);
+}
+
+void op_sigill(struct cpu *c, const struct insn *i)
+{
+    char text[96], hex[64], sym[128] = "";
+    disasm_at(c->mem, c->insn_rip, text, sizeof(text), hex, sizeof(hex));
+    if (exec_symbolize)
+        exec_symbolize(c->insn_rip, sym, sizeof(sym));
+    fprintf(stderr, "goemu: SIGILL: %s instruction '%s' (%s) at rip 0x%llx%s%s%s\n",
+            i->mnemonic ? "unimplemented" : "invalid", text, hex,
+            (unsigned long long)c->insn_rip, sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
+    cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0);
+}
+
+void op_fetch_fault(struct cpu *c, const struct insn *i)
+{
+    mem_fault(c, c->insn_rip + i->len, 0);
+}
+
+/* ---- the loop --------------------------------------------------------------------------- */
+
+static inline void run_block(struct cpu *c, const struct block *b)
+{
+    const struct insn *i = b->insns, *end = i + b->n;
+    uint64_t rip = b->start;
+    do {
+        c->insn_rip = rip;
+        rip += i->len;
+        c->rip = rip;
+        c->icount++;
+        i->fn(c, i);
+    } while (++i < end);
+}
+
+static struct block *next_block(struct cpu *c, struct icache *ic, struct block *prev)
+{
+    uint64_t rip = c->rip;
+    if (prev) {
+        if (prev->succ[0] && prev->succ[0]->start == rip)
+            return prev->succ[0];
+        if (prev->succ[1] && prev->succ[1]->start == rip)
+            return prev->succ[1];
+    }
+    struct block *b = block_lookup(ic, rip);
+    if (!b)
+        b = block_build(ic, c->mem, rip);
+    if (!b) {
+        c->insn_rip = rip;
+        c->icount++;
+        if (mem_fetch_code(c->mem, rip, &(uint8_t){0}, 1) == 0) {
+            /* Executing unmapped or non-executable memory: #PF on the fetch (err has bit 4). */
+            const struct vma *v = mem_vma_at(c->mem, rip);
+            cpu_raise(c, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, rip, 14, 0x14 | (v ? 1 : 0));
+        }
+        cpu_raise(c, SIGSEGV, SEGV_MAPERR, rip, 14, 0x14);
+    }
+    if (prev) {
+        prev->succ[prev->succ_next] = b;
+        prev->succ_next ^= 1;
+    }
+    return b;
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+{
+    jmp_buf jb;
+    jmp_buf *saved = c->fault_jmp;
+    struct icache *ic = icache_of(c->mem);
+    uint64_t limit = c->icount + budget;
+    c->fault_jmp = &jb;
+    if (setjmp(jb)) {
+        c->fault_jmp = saved;
+        c->stop = STOP_NONE;
+        return STOP_FAULT;
+    }
+    struct block *b = NULL;
+    for (;;) {
+        if (c->mem->code_dirty) {
+            icache_flush(c->mem);
+            b = NULL;
+        }
+        b = next_block(c, ic, b);
+        run_block(c, b);
+        if (c->stop != STOP_NONE || c->icount >= limit)
+            break;
+    }
+    enum cpu_stop why = c->stop;
+    c->stop = STOP_NONE;
+    c->fault_jmp = saved;
+    return why == STOP_NONE ? STOP_YIELD : why;
+}

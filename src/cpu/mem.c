@@ -1,0 +1,571 @@
+/* mem.c — guest address space: a three-level page table from guest page to host page, the
+ * sorted mapping list Linux calls VMAs, and the slow paths behind the TLB fast path.
+ * Every mapping gets its own anonymous host memory (MAP_NORESERVE, so PROT_NONE reservations
+ * of hundreds of MB cost nothing until touched); protections are enforced here, not by the host. */
+#include "mem.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "exec.h"
+
+/* Page-table entry: host page address | PTE_* bits (host pages are 4 KiB aligned). */
+enum { PTE_R = GPROT_READ, PTE_W = GPROT_WRITE, PTE_X = GPROT_EXEC, PTE_CODE = 8, PTE_PRESENT = 16 };
+#define PTE_FLAGS 0xfffull
+
+/* 35-bit guest page number = 11 bits (L1) + 12 bits (L2) + 12 bits (L3). */
+#define L1_BITS 11
+#define L2_BITS 12
+#define L3_BITS 12
+#define L2_SIZE (1u << L2_BITS)
+#define L3_SIZE (1u << L3_BITS)
+
+static uint64_t *pte_slot(struct mem *m, uint64_t addr, int create)
+{
+    uint64_t pn = addr >> 12;
+    unsigned i1 = (unsigned)(pn >> (L2_BITS + L3_BITS)) & ((1u << L1_BITS) - 1);
+    unsigned i2 = (unsigned)(pn >> L3_BITS) & (L2_SIZE - 1);
+    unsigned i3 = (unsigned)pn & (L3_SIZE - 1);
+    uint64_t **l2 = (uint64_t **)m->l1[i1];
+    if (!l2) {
+        if (!create)
+            return NULL;
+        l2 = calloc(L2_SIZE, sizeof(*l2));
+        m->l1[i1] = (uint64_t *)l2;
+    }
+    uint64_t *l3 = l2[i2];
+    if (!l3) {
+        if (!create)
+            return NULL;
+        l3 = calloc(L3_SIZE, sizeof(*l3));
+        l2[i2] = l3;
+    }
+    return &l3[i3];
+}
+
+static uint64_t pte_get(const struct mem *m, uint64_t addr)
+{
+    uint64_t *p = pte_slot((struct mem *)m, addr, 0);
+    return p ? *p : 0;
+}
+
+static void tlb_flush(struct mem *m)
+{
+    memset(m->tlb_r, 0xff, sizeof(m->tlb_r));
+    memset(m->tlb_w, 0xff, sizeof(m->tlb_w));
+    memset(m->tlb_x, 0xff, sizeof(m->tlb_x));
+}
+
+int mem_init(struct mem *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->l1 = calloc(1u << L1_BITS, sizeof(*m->l1));
+    if (!m->l1)
+        return -ENOMEM;
+    /* Linux puts mmap_base just below the stack gap; the stack ends at 0x7ffffffff000. */
+    m->mmap_base = 0x7ff000000000ull;
+    tlb_flush(m);
+    return 0;
+}
+
+/* ---- host backing ----------------------------------------------------------------------- */
+
+/* Releases the host pages behind guest [a, b) and clears their entries, in host-contiguous
+ * runs so a large unmap is a few munmap calls. */
+static void release_pages(struct mem *m, uint64_t a, uint64_t b)
+{
+    uintptr_t run_start = 0, run_end = 0;
+    for (uint64_t p = a; p < b; p += GUEST_PAGE_SIZE) {
+        uint64_t *slot = pte_slot(m, p, 0);
+        if (!slot || !(*slot & PTE_PRESENT))
+            continue;
+        if (*slot & PTE_CODE)
+            m->code_dirty = 1;
+        uintptr_t host = (uintptr_t)(*slot & ~PTE_FLAGS);
+        *slot = 0;
+        m->mapped_bytes -= GUEST_PAGE_SIZE;
+        if (host == run_end) {
+            run_end += GUEST_PAGE_SIZE;
+            continue;
+        }
+        if (run_end > run_start)
+            munmap((void *)run_start, run_end - run_start);
+        run_start = host;
+        run_end = host + GUEST_PAGE_SIZE;
+    }
+    if (run_end > run_start)
+        munmap((void *)run_start, run_end - run_start);
+}
+
+/* ---- the VMA list ----------------------------------------------------------------------- */
+
+static int vma_reserve(struct mem *m, size_t extra)
+{
+    if (m->nvmas + extra <= m->cap_vmas)
+        return 0;
+    size_t cap = m->cap_vmas ? m->cap_vmas * 2 : 64;
+    while (cap < m->nvmas + extra)
+        cap *= 2;
+    struct vma *v = realloc(m->vmas, cap * sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    m->vmas = v;
+    m->cap_vmas = cap;
+    return 0;
+}
+
+/* Splits the VMA containing addr (if any, and addr is inside it) so addr is a boundary. */
+static int vma_split_at(struct mem *m, uint64_t addr)
+{
+    for (size_t i = 0; i < m->nvmas; i++) {
+        struct vma *v = &m->vmas[i];
+        if (v->start < addr && addr < v->end) {
+            if (vma_reserve(m, 1))
+                return -ENOMEM;
+            v = &m->vmas[i];
+            memmove(v + 1, v, (m->nvmas - i) * sizeof(*v));
+            m->nvmas++;
+            v[0].end = addr;
+            v[1].start = addr;
+            return 0;
+        }
+        if (v->start >= addr)
+            break;
+    }
+    return 0;
+}
+
+static void vma_remove_range(struct mem *m, uint64_t a, uint64_t b)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < m->nvmas; i++) {
+        struct vma v = m->vmas[i];
+        if (v.end <= a || v.start >= b) {
+            m->vmas[out++] = v;
+            continue;
+        }
+        /* Pieces outside [a, b) survive (at most two, since the split guaranteed boundaries). */
+        if (v.start < a) {
+            v.end = a;
+            m->vmas[out++] = v;
+        } else if (v.end > b) {
+            v.start = b;
+            m->vmas[out++] = v;
+        }
+    }
+    m->nvmas = out;
+}
+
+static int vma_insert(struct mem *m, uint64_t a, uint64_t b, int prot, int flags, const char *name)
+{
+    if (vma_reserve(m, 1))
+        return -ENOMEM;
+    size_t i = 0;
+    while (i < m->nvmas && m->vmas[i].start < a)
+        i++;
+    memmove(&m->vmas[i + 1], &m->vmas[i], (m->nvmas - i) * sizeof(struct vma));
+    m->nvmas++;
+    struct vma *v = &m->vmas[i];
+    memset(v, 0, sizeof(*v));
+    v->start = a;
+    v->end = b;
+    v->prot = prot;
+    v->flags = flags;
+    if (name)
+        snprintf(v->name, sizeof(v->name), "%s", name);
+    return 0;
+}
+
+const struct vma *mem_vma_at(const struct mem *m, uint64_t addr)
+{
+    size_t lo = 0, hi = m->nvmas;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct vma *v = &m->vmas[mid];
+        if (addr < v->start)
+            hi = mid;
+        else if (addr >= v->end)
+            lo = mid + 1;
+        else
+            return v;
+    }
+    return NULL;
+}
+
+/* ---- mapping operations ----------------------------------------------------------------- */
+
+static int range_ok(uint64_t addr, uint64_t len)
+{
+    return !(addr & GUEST_PAGE_MASK) && len && addr < GUEST_ADDR_LIMIT &&
+           len <= GUEST_ADDR_LIMIT - addr;
+}
+
+static uint64_t page_round_up(uint64_t len)
+{
+    return (len + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK;
+}
+
+int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags, const char *name)
+{
+    len = page_round_up(len);
+    if (!range_ok(addr, len))
+        return -EINVAL;
+    void *host = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (host == MAP_FAILED)
+        return -ENOMEM;
+    if (vma_split_at(m, addr) || vma_split_at(m, addr + len)) {
+        munmap(host, len);
+        return -ENOMEM;
+    }
+    release_pages(m, addr, addr + len);
+    vma_remove_range(m, addr, addr + len);
+    if (vma_insert(m, addr, addr + len, prot, vma_flags, name)) {
+        munmap(host, len);
+        return -ENOMEM;
+    }
+    for (uint64_t off = 0; off < len; off += GUEST_PAGE_SIZE) {
+        uint64_t *slot = pte_slot(m, addr + off, 1);
+        if (!slot)
+            return -ENOMEM;
+        *slot = ((uintptr_t)host + off) | PTE_PRESENT | (unsigned)prot;
+    }
+    m->mapped_bytes += len;
+    tlb_flush(m);
+    return 0;
+}
+
+int mem_unmap(struct mem *m, uint64_t addr, uint64_t len)
+{
+    len = page_round_up(len);
+    if (!range_ok(addr, len))
+        return -EINVAL;
+    if (vma_split_at(m, addr) || vma_split_at(m, addr + len))
+        return -ENOMEM;
+    release_pages(m, addr, addr + len);
+    vma_remove_range(m, addr, addr + len);
+    tlb_flush(m);
+    return 0;
+}
+
+int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
+{
+    len = page_round_up(len);
+    if (!range_ok(addr, len))
+        return -EINVAL;
+    /* Linux: -ENOMEM if any page of the range is unmapped, and nothing changes. */
+    for (uint64_t p = addr; p < addr + len;) {
+        const struct vma *v = mem_vma_at(m, p);
+        if (!v)
+            return -ENOMEM;
+        p = v->end;
+    }
+    if (vma_split_at(m, addr) || vma_split_at(m, addr + len))
+        return -ENOMEM;
+    for (size_t i = 0; i < m->nvmas; i++)
+        if (m->vmas[i].start >= addr && m->vmas[i].end <= addr + len)
+            m->vmas[i].prot = prot;
+    for (uint64_t p = addr; p < addr + len; p += GUEST_PAGE_SIZE) {
+        uint64_t *slot = pte_slot(m, p, 0);
+        if (!slot || !(*slot & PTE_PRESENT))
+            continue;
+        if (*slot & PTE_CODE)
+            m->code_dirty = 1;
+        *slot = (*slot & ~(uint64_t)(PTE_R | PTE_W | PTE_X | PTE_CODE)) | (unsigned)prot;
+    }
+    tlb_flush(m);
+    return 0;
+}
+
+int mem_range_free(struct mem *m, uint64_t addr, uint64_t len)
+{
+    for (size_t i = 0; i < m->nvmas; i++)
+        if (m->vmas[i].start < addr + len && addr < m->vmas[i].end)
+            return 0;
+    return 1;
+}
+
+uint64_t mem_find_free(struct mem *m, uint64_t hint, uint64_t len)
+{
+    const uint64_t min_addr = 0x10000;  /* vm.mmap_min_addr */
+    len = page_round_up(len);
+    if (!len || len > m->mmap_base)
+        return 0;
+    hint &= ~GUEST_PAGE_MASK;
+    if (hint >= min_addr && hint < GUEST_ADDR_LIMIT && len <= GUEST_ADDR_LIMIT - hint &&
+        mem_range_free(m, hint, len))
+        return hint;
+    /* Top-down: the highest gap below mmap_base that fits, as Linux's default layout does. */
+    uint64_t top = m->mmap_base;
+    for (size_t k = m->nvmas + 1; k-- > 0;) {
+        uint64_t lo = k > 0 ? m->vmas[k - 1].end : min_addr;
+        if (lo < top && top - lo >= len)
+            return top - len;
+        if (k > 0 && m->vmas[k - 1].start < top)
+            top = m->vmas[k - 1].start;
+    }
+    return 0;
+}
+
+void mem_destroy(struct mem *m)
+{
+    for (size_t i = 0; i < m->nvmas; i++)
+        release_pages(m, m->vmas[i].start, m->vmas[i].end);
+    for (unsigned i1 = 0; i1 < (1u << L1_BITS); i1++) {
+        uint64_t **l2 = (uint64_t **)m->l1[i1];
+        if (!l2)
+            continue;
+        for (unsigned i2 = 0; i2 < L2_SIZE; i2++)
+            free(l2[i2]);
+        free(l2);
+    }
+    free(m->l1);
+    free(m->vmas);
+    memset(m, 0, sizeof(*m));
+}
+
+/* ---- translation slow paths ------------------------------------------------------------- */
+
+void *mem_page_ptr(struct mem *m, uint64_t addr, int prot)
+{
+    if (addr >= GUEST_ADDR_LIMIT)
+        return NULL;
+    uint64_t *slot = pte_slot(m, addr, 0);
+    if (!slot || !(*slot & PTE_PRESENT) || (*slot & (unsigned)prot) != (unsigned)prot)
+        return NULL;
+    uint64_t pte = *slot;
+    uintptr_t host = (uintptr_t)(pte & ~PTE_FLAGS);
+    uint64_t page = addr & ~GUEST_PAGE_MASK;
+    unsigned idx = (addr >> 12) & (TLB_SIZE - 1);
+    if (prot & GPROT_EXEC) {
+        /* Decoded blocks now depend on this page: writes must take the slow path. */
+        *slot = pte | PTE_CODE;
+        if (m->tlb_w[idx].tag == addr >> 12)
+            m->tlb_w[idx].tag = ~0ull;
+        m->tlb_x[idx] = (struct tlb_entry){addr >> 12, host - page};
+    } else if (prot & GPROT_WRITE) {
+        if (pte & PTE_CODE) {
+            *slot = pte & ~(uint64_t)PTE_CODE;
+            m->code_dirty = 1;
+        }
+        m->tlb_w[idx] = (struct tlb_entry){addr >> 12, host - page};
+    } else {
+        m->tlb_r[idx] = (struct tlb_entry){addr >> 12, host - page};
+    }
+    return (void *)(host + (addr & GUEST_PAGE_MASK));
+}
+
+_Noreturn void mem_fault(struct cpu *c, uint64_t a, int is_write)
+{
+    uint64_t pte = pte_get(c->mem, a);
+    int present = a < GUEST_ADDR_LIMIT && (pte & PTE_PRESENT);
+    /* Linux: SEGV_ACCERR when a mapping exists but forbids the access, else SEGV_MAPERR;
+     * x86 page-fault error code: 4 user | 2 write | 1 protection (reference §5.2). */
+    int code = present ? SEGV_ACCERR : SEGV_MAPERR;
+    int err = 4 | (is_write ? 2 : 0) | (present ? 1 : 0);
+    if (a >= GUEST_ADDR_LIMIT)  /* non-canonical or kernel half: #GP, reported without address */
+        cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
+    cpu_raise(c, SIGSEGV, code, a, 14, err);
+}
+
+/* First address in [a, a+size) whose page does not allow prot, or a+size if all do. */
+static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot)
+{
+    if (!mem_page_ptr(m, a, prot))
+        return a;
+    uint64_t last = a + size - 1;
+    if ((last & ~GUEST_PAGE_MASK) != (a & ~GUEST_PAGE_MASK) && !mem_page_ptr(m, last, prot))
+        return last & ~GUEST_PAGE_MASK;
+    return a + size;
+}
+
+uint64_t mem_ld_slow(struct cpu *c, uint64_t a, unsigned size)
+{
+    uint64_t bad = first_denied(c->mem, a, size, GPROT_READ);
+    if (bad != a + size)
+        mem_fault(c, bad, 0);
+    uint8_t buf[8] = {0};
+    for (unsigned k = 0; k < size; k++)
+        buf[k] = *(uint8_t *)mem_page_ptr(c->mem, a + k, GPROT_READ);
+    uint64_t v;
+    memcpy(&v, buf, 8);
+    return v;
+}
+
+void mem_st_slow(struct cpu *c, uint64_t a, unsigned size, uint64_t v)
+{
+    uint64_t bad = first_denied(c->mem, a, size, GPROT_WRITE);
+    if (bad != a + size)
+        mem_fault(c, bad, 1);
+    uint8_t buf[8];
+    memcpy(buf, &v, 8);
+    for (unsigned k = 0; k < size; k++)
+        *(uint8_t *)mem_page_ptr(c->mem, a + k, GPROT_WRITE) = buf[k];
+}
+
+void mem_ld128(struct cpu *c, uint64_t a, xmm_t *out)
+{
+    void *p = mem_tlb(c->mem->tlb_r, a, 16);
+    if (p) {
+        memcpy(out, p, 16);
+        return;
+    }
+    uint64_t bad = first_denied(c->mem, a, 16, GPROT_READ);
+    if (bad != a + 16)
+        mem_fault(c, bad, 0);
+    out->q[0] = mem_ld_slow(c, a, 8);
+    out->q[1] = mem_ld_slow(c, a + 8, 8);
+}
+
+void mem_st128(struct cpu *c, uint64_t a, const xmm_t *v)
+{
+    void *p = mem_tlb(c->mem->tlb_w, a, 16);
+    if (p) {
+        memcpy(p, v, 16);
+        return;
+    }
+    /* Check all 16 bytes before writing any, so a fault has no partial effect. */
+    uint64_t bad = first_denied(c->mem, a, 16, GPROT_WRITE);
+    if (bad != a + 16)
+        mem_fault(c, bad, 1);
+    mem_st_slow(c, a, 8, v->q[0]);
+    mem_st_slow(c, a + 8, 8, v->q[1]);
+}
+
+size_t mem_fetch_code(struct mem *m, uint64_t rip, uint8_t *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        uint8_t *p = mem_page_ptr(m, rip + got, GPROT_EXEC | GPROT_READ);
+        if (!p)
+            break;
+        size_t in_page = GUEST_PAGE_SIZE - ((rip + got) & GUEST_PAGE_MASK);
+        size_t k = in_page < n - got ? in_page : n - got;
+        memcpy(buf + got, p, k);
+        got += k;
+    }
+    return got;
+}
+
+/* ---- checked copies for syscalls and the loader ------------------------------------------ */
+
+static int range_check(struct mem *m, uint64_t a, size_t n, int prot)
+{
+    if (n == 0)
+        return 0;
+    if (a >= GUEST_ADDR_LIMIT || n > GUEST_ADDR_LIMIT - a)
+        return -EFAULT;
+    for (uint64_t p = a & ~GUEST_PAGE_MASK; p < a + n; p += GUEST_PAGE_SIZE) {
+        uint64_t pte = pte_get(m, p);
+        if (!(pte & PTE_PRESENT) || (pte & (unsigned)prot) != (unsigned)prot)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+static uint8_t *host_byte(struct mem *m, uint64_t a)
+{
+    uint64_t pte = pte_get(m, a);
+    return (uint8_t *)(uintptr_t)(pte & ~PTE_FLAGS) + (a & GUEST_PAGE_MASK);
+}
+
+/* A host-side write is about to change guest page a: decoded code from it is stale. */
+static void note_guest_write(struct mem *m, uint64_t a)
+{
+    uint64_t *slot = pte_slot(m, a, 0);
+    if (slot && (*slot & PTE_CODE)) {
+        *slot &= ~(uint64_t)PTE_CODE;
+        m->code_dirty = 1;
+        m->tlb_x[(a >> 12) & (TLB_SIZE - 1)].tag = ~0ull;
+    }
+}
+
+/* Copies between guest and host page by page; range already checked. */
+static void copy_pages(struct mem *m, uint64_t a, void *host, size_t n, int to_guest)
+{
+    uint8_t *h = host;
+    while (n) {
+        size_t in_page = GUEST_PAGE_SIZE - (a & GUEST_PAGE_MASK);
+        size_t k = in_page < n ? in_page : n;
+        if (to_guest) {
+            note_guest_write(m, a);
+            memcpy(host_byte(m, a), h, k);
+        } else {
+            memcpy(h, host_byte(m, a), k);
+        }
+        a += k;
+        h += k;
+        n -= k;
+    }
+}
+
+int mem_copy_from(struct mem *m, void *dst, uint64_t src, size_t n)
+{
+    int r = range_check(m, src, n, GPROT_READ);
+    if (r)
+        return r;
+    copy_pages(m, src, dst, n, 0);
+    return 0;
+}
+
+int mem_copy_to(struct mem *m, uint64_t dst, const void *src, size_t n)
+{
+    int r = range_check(m, dst, n, GPROT_WRITE);
+    if (r)
+        return r;
+    copy_pages(m, dst, (void *)src, n, 1);
+    return 0;
+}
+
+int mem_poke(struct mem *m, uint64_t dst, const void *src, size_t n)
+{
+    int r = range_check(m, dst, n, GPROT_NONE);
+    if (r)
+        return r;
+    copy_pages(m, dst, (void *)src, n, 1);
+    return 0;
+}
+
+long mem_read_cstr(struct mem *m, uint64_t src, char *buf, size_t max)
+{
+    for (size_t k = 0; k < max; k++) {
+        if (range_check(m, src + k, 1, GPROT_READ))
+            return -EFAULT;
+        buf[k] = (char)*host_byte(m, src + k);
+        if (!buf[k])
+            return (long)k;
+    }
+    if (max)
+        buf[max - 1] = 0;
+    return -ENAMETOOLONG;
+}
+
+int mem_iov(struct mem *m, uint64_t addr, size_t len, int prot, struct iovec *iov, int max)
+{
+    int r = range_check(m, addr, len, prot);
+    if (r)
+        return r;
+    int n = 0;
+    while (len) {
+        size_t in_page = GUEST_PAGE_SIZE - (addr & GUEST_PAGE_MASK);
+        size_t k = in_page < len ? in_page : len;
+        uint8_t *h = host_byte(m, addr);
+        if (prot & GPROT_WRITE)
+            note_guest_write(m, addr);
+        if (n > 0 && (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len == h) {
+            iov[n - 1].iov_len += k;
+        } else {
+            if (n == max)
+                break;  /* caller gets a short transfer, as with a short read */
+            iov[n].iov_base = h;
+            iov[n].iov_len = k;
+            n++;
+        }
+        addr += k;
+        len -= k;
+    }
+    return n;
+}

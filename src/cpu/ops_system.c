@@ -1,0 +1,69 @@
+/* ops_system.c — SYSCALL, CPUID, RDTSC, the trapping instructions (INT3, INT n, UD2, HLT),
+ * CLD/STD and the no-ops (NOP, PAUSE, fences, prefetches). Fences are no-ops because guest
+ * threads run one at a time on one host thread: memory is always sequentially consistent. */
+#include <signal.h>
+
+#include "cpuid.h"
+#include "emu.h"
+#include "exec.h"
+#include "flags.h"
+#include "operand.h"
+
+static void op_syscall(struct cpu *c, const struct insn *i)
+{
+    if (!c->thread)  /* unit tests and the oracle run without a process */
+        cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0);
+    sys_dispatch(c->thread->emu, c->thread);
+}
+
+op_fn *sel_syscall(const struct insn *i) { return op_syscall; }
+
+static void op_cpuid(struct cpu *c, const struct insn *i)
+{
+    uint32_t r[4];
+    cpuid_query((uint32_t)c->gpr[RAX], (uint32_t)c->gpr[RCX], r);
+    c->gpr[RAX] = r[0];
+    c->gpr[RBX] = r[1];
+    c->gpr[RCX] = r[2];
+    c->gpr[RDX] = r[3];
+}
+
+op_fn *sel_cpuid(const struct insn *i) { return op_cpuid; }
+
+/* A 1 GHz time-stamp counter derived from the guest's monotonic clock, so it advances with
+ * guest time (and is reproducible in --deterministic runs). */
+static void op_rdtsc(struct cpu *c, const struct insn *i)
+{
+    uint64_t tsc = c->thread ? (uint64_t)emu_monotonic_ns(c->thread->emu) : c->icount;
+    c->gpr[RAX] = (uint32_t)tsc;
+    c->gpr[RDX] = tsc >> 32;
+}
+
+op_fn *sel_rdtsc(const struct insn *i) { return op_rdtsc; }
+
+/* Linux: int3 → SIGTRAP, si_code SI_KERNEL, rip after the instruction. */
+static void op_int3(struct cpu *c, const struct insn *i) { cpu_raise_trap(c, SIGTRAP, SI_KERNEL, 3); }
+
+/* INT n other than 3 → #GP(n*8+2) at CPL 3 → SIGSEGV, SI_KERNEL, no address. Go places
+ * `int $3` (CD 03) after calls that never return; that one behaves like INT3. */
+static void op_int(struct cpu *c, const struct insn *i)
+{
+    if ((uint8_t)i->imm == 3)
+        cpu_raise_trap(c, SIGTRAP, SI_KERNEL, 3);
+    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, (int)((uint8_t)i->imm * 8 + 2));
+}
+
+static void op_ud2(struct cpu *c, const struct insn *i) { cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0); }
+static void op_hlt(struct cpu *c, const struct insn *i) { cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0); }
+static void op_cld(struct cpu *c, const struct insn *i) { c->rflags &= ~(uint64_t)FLAG_DF; }
+static void op_std(struct cpu *c, const struct insn *i) { c->rflags |= FLAG_DF; }
+static void op_nop(struct cpu *c, const struct insn *i) { }
+
+op_fn *sel_int3(const struct insn *i) { return op_int3; }
+op_fn *sel_int(const struct insn *i) { return op_int; }
+op_fn *sel_ud2(const struct insn *i) { return op_ud2; }
+op_fn *sel_hlt(const struct insn *i) { return op_hlt; }
+op_fn *sel_cld(const struct insn *i) { return op_cld; }
+op_fn *sel_std(const struct insn *i) { return op_std; }
+op_fn *sel_nop(const struct insn *i) { return op_nop; }
+op_fn *sel_pause(const struct insn *i) { return op_nop; }

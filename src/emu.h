@@ -1,0 +1,120 @@
+/* emu.h — one emulated Linux process: its address space, guest threads, signal dispositions,
+ * loaded image and options. The scheduler (src/syscalls/sched.c) runs every guest thread on
+ * the one host thread, round robin in fixed instruction quanta, so runs are reproducible. */
+#ifndef GOEMU_EMU_H
+#define GOEMU_EMU_H
+
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "cpu/mem.h"
+
+struct symtab;
+
+/* Why a blocked thread waits and what wakes it (thread.block). */
+enum block_kind {
+    BLOCK_NONE,
+    BLOCK_FUTEX,   /* futex(WAIT): woken by FUTEX_WAKE on addr (rax=0) or deadline (-ETIMEDOUT) */
+    BLOCK_SLEEP,   /* nanosleep: deadline (rax=0) */
+    BLOCK_FD,      /* fd not ready: when fd polls ready for events, the SYSCALL is re-executed;
+                      at the deadline (if any) rax = timeout_result */
+};
+
+enum thread_state { THREAD_RUNNABLE, THREAD_BLOCKED, THREAD_EXITED };
+
+struct guest_sigaltstack {
+    uint64_t sp;
+    int32_t flags;
+    uint64_t size;
+};
+
+struct thread {
+    struct cpu cpu;
+    struct emu *emu;
+    int tid;
+    enum thread_state state;
+
+    enum block_kind block;
+    uint64_t futex_addr;
+    int64_t deadline_ns;    /* CLOCK_MONOTONIC of the scheduler; -1 = none */
+    int wait_fd;
+    short wait_events;
+    int64_t timeout_result; /* rax when the deadline passes */
+    uint64_t wait_seq;      /* order of blocking, so futex wakes are first-come first-served */
+
+    uint64_t sigmask;       /* blocked signals, bit (n-1) for signal n */
+    uint64_t sigpending;    /* thread-directed pending signals */
+    struct guest_sigaltstack altstack;
+    uint64_t clear_child_tid;
+
+    struct thread *next;    /* in emu.threads, creation order */
+};
+
+/* Kernel-layout struct sigaction as Go passes it (reference §5.1). */
+struct guest_sigaction {
+    uint64_t handler;
+    uint64_t flags;
+    uint64_t restorer;
+    uint64_t mask;
+};
+
+struct emu_options {
+    int ncpus;             /* what sched_getaffinity reports (--cpus, default 1) */
+    int deterministic;     /* virtual clock, fixed pid/tids/random (--deterministic) */
+    uint64_t seed;         /* AT_RANDOM / getrandom stream in deterministic mode */
+    uint64_t quantum;      /* instructions per scheduling slice */
+    int strace;            /* --strace: log syscalls to stderr */
+};
+
+struct emu {
+    struct mem mem;
+    struct emu_options opt;
+    struct thread *threads;     /* all threads, creation order */
+    struct thread *current;
+    int nthreads_live;
+    int next_tid;
+    int pid;
+
+    struct guest_sigaction sigactions[65];  /* index = signal number */
+    uint64_t sigpending;                    /* process-directed pending signals */
+
+    const char *exe_path;      /* guest program path as given (AT_EXECFN, /proc/self/exe) */
+    char *exe_realpath;        /* absolute path for readlink("/proc/self/exe") */
+    uint64_t entry, phdr_addr, load_bias;
+    unsigned phnum;
+    uint64_t brk_start, brk_cur;
+    struct symtab *syms;
+
+    int exited;                /* exit_group called or killed */
+    int exit_status;           /* the process's status as a shell reports it */
+
+    uint64_t rand_state;       /* deterministic getrandom stream */
+    int64_t clock_base_ns;     /* host monotonic time at start (non-deterministic mode) */
+    uint64_t total_icount;     /* instructions retired by all threads, up to the last quantum */
+    uint64_t quantum_start;    /* current thread's icount when its quantum began */
+    int64_t virt_skip_ns;      /* deterministic clock: time skipped while all threads slept */
+    uint64_t wait_seq;
+};
+
+/* Monotonic nanoseconds as the guest sees them (virtual in deterministic mode). Never 0. */
+int64_t emu_monotonic_ns(struct emu *e);
+/* Wall-clock nanoseconds since the epoch as the guest sees them. */
+int64_t emu_realtime_ns(struct emu *e);
+
+/* Executes one SYSCALL for the current thread (src/syscalls/dispatch.c). Reads rax and the
+ * argument registers, writes rax, may block the thread (cpu.stop = STOP_SYSCALL_BLOCKED). */
+void sys_dispatch(struct emu *e, struct thread *t);
+
+/* Threads (src/syscalls/sched.c). */
+struct thread *thread_new(struct emu *e);
+void thread_exit(struct emu *e, struct thread *t);
+void sched_block(struct thread *t, enum block_kind kind, int64_t deadline_ns);
+int sched_futex_wake(struct emu *e, uint64_t addr, int count);
+/* Runs all guest threads until the process exits; returns its exit status. */
+int sched_run(struct emu *e);
+
+/* Terminates the process as if killed by signal signo (status 128+signo), printing what
+ * Linux/bash would. */
+_Noreturn void emu_die_signal(struct emu *e, int signo);
+
+#endif
