@@ -1,0 +1,218 @@
+/* test_mem.c — the guest address space: mappings, MAP_FIXED over reservations, protections,
+ * free-range search, checked copies, and precise faults from the accessors. */
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cpu/exec.h"
+#include "cpu/mem.h"
+
+static struct mem m;
+
+static int setup(void **state) { return mem_init(&m); }
+static int teardown(void **state) { mem_destroy(&m); return 0; }
+
+static void test_fresh_anonymous_memory_reads_zero(void **state)
+{
+    assert_int_equal(mem_map(&m, 0x100000, 3 * 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    uint8_t buf[3 * 4096];
+    memset(buf, 0xaa, sizeof(buf));
+    assert_int_equal(mem_copy_from(&m, buf, 0x100000, sizeof(buf)), 0);
+    for (size_t k = 0; k < sizeof(buf); k++)
+        assert_int_equal(buf[k], 0);
+}
+
+static void test_map_fixed_inside_prot_none_reservation_splits_it(void **state)
+{
+    /* Go reserves PROT_NONE and commits pieces with MAP_FIXED (reference §3.2). */
+    assert_int_equal(mem_map(&m, 0xc000000000, 64 << 20, GPROT_NONE, 0, NULL), 0);
+    assert_int_equal(mem_map(&m, 0xc000400000, 4 << 20, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(m.nvmas, 3);
+    const struct vma *v = mem_vma_at(&m, 0xc000400000);
+    assert_non_null(v);
+    assert_int_equal(v->start, 0xc000400000);
+    assert_int_equal(v->end, 0xc000800000);
+    assert_int_equal(v->prot, GPROT_READ | GPROT_WRITE);
+    assert_int_equal(mem_vma_at(&m, 0xc000000000)->prot, GPROT_NONE);
+    assert_int_equal(mem_vma_at(&m, 0xc000800000)->prot, GPROT_NONE);
+    uint64_t x = 0x1122334455667788;
+    assert_int_equal(mem_copy_to(&m, 0xc000400ff8, &x, 8), 0);
+    assert_int_equal(mem_copy_to(&m, 0xc0003ffff8, &x, 8), -EFAULT);
+}
+
+static void test_map_fixed_replaces_contents_with_zeroes(void **state)
+{
+    uint64_t x = 42, y = 1;
+    assert_int_equal(mem_map(&m, 0x200000, 8192, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, 0x201000, &x, 8), 0);
+    assert_int_equal(mem_map(&m, 0x201000, 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_from(&m, &y, 0x201000, 8), 0);
+    assert_int_equal(y, 0);
+}
+
+static void test_unmap_middle_leaves_two_mappings(void **state)
+{
+    assert_int_equal(mem_map(&m, 0x300000, 3 * 4096, GPROT_READ, 0, NULL), 0);
+    assert_int_equal(mem_unmap(&m, 0x301000, 4096), 0);
+    assert_non_null(mem_vma_at(&m, 0x300000));
+    assert_null(mem_vma_at(&m, 0x301000));
+    assert_non_null(mem_vma_at(&m, 0x302000));
+    assert_true(mem_range_free(&m, 0x301000, 4096));
+}
+
+static void test_protect_of_unmapped_range_is_enomem_and_changes_nothing(void **state)
+{
+    assert_int_equal(mem_map(&m, 0x400000, 4096, GPROT_READ, 0, NULL), 0);
+    assert_int_equal(mem_protect(&m, 0x400000, 8192, GPROT_READ | GPROT_WRITE), -ENOMEM);
+    assert_int_equal(mem_vma_at(&m, 0x400000)->prot, GPROT_READ);
+}
+
+static void test_copy_to_read_only_is_efault_but_poke_works(void **state)
+{
+    uint32_t v = 7, r = 0;
+    assert_int_equal(mem_map(&m, 0x500000, 4096, GPROT_READ, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, 0x500000, &v, 4), -EFAULT);
+    assert_int_equal(mem_poke(&m, 0x500000, &v, 4), 0);
+    assert_int_equal(mem_copy_from(&m, &r, 0x500000, 4), 0);
+    assert_int_equal(r, 7);
+}
+
+static void test_find_free_honours_free_hint_and_goes_top_down_otherwise(void **state)
+{
+    assert_int_equal(mem_find_free(&m, 0xc000000000, 1 << 20), 0xc000000000);
+    assert_int_equal(mem_map(&m, 0xc000000000, 1 << 20, GPROT_NONE, 0, NULL), 0);
+    uint64_t a = mem_find_free(&m, 0xc000000000, 1 << 20);
+    assert_int_not_equal(a, 0xc000000000);
+    assert_true(a + (1 << 20) <= m.mmap_base);
+    assert_true(mem_range_free(&m, a, 1 << 20));
+    assert_int_equal(mem_map(&m, a, 1 << 20, GPROT_READ, 0, NULL), 0);
+    uint64_t b = mem_find_free(&m, 0, 1 << 20);
+    assert_true(b + (1 << 20) <= a);
+}
+
+static void test_read_cstr_stops_at_nul_and_reports_unmapped(void **state)
+{
+    char buf[16];
+    assert_int_equal(mem_map(&m, 0x600000, 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, 0x600ffc, "abc", 4), 0);
+    assert_int_equal(mem_read_cstr(&m, 0x600ffc, buf, sizeof(buf)), 3);
+    assert_string_equal(buf, "abc");
+    assert_int_equal(mem_copy_to(&m, 0x600ffc, "abcd", 4), 0);
+    assert_int_equal(mem_read_cstr(&m, 0x600ffc, buf, sizeof(buf)), -EFAULT);
+}
+
+static void test_iov_merges_host_contiguous_pages(void **state)
+{
+    struct iovec iov[4];
+    assert_int_equal(mem_map(&m, 0x700000, 4 * 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_iov(&m, 0x700010, 3 * 4096, GPROT_WRITE, iov, 4), 1);
+    assert_int_equal(iov[0].iov_len, 3 * 4096);
+    assert_int_equal(mem_iov(&m, 0x703000, 8192, GPROT_READ, iov, 4), -EFAULT);
+}
+
+/* Accessors: a faulting access unwinds with a precise SIGSEGV description. */
+static struct cpu c;
+
+static int faulting_access(uint64_t addr, int write, uint64_t value)
+{
+    jmp_buf jb;
+    c.fault_jmp = &jb;
+    c.insn_rip = 0x401000;
+    if (setjmp(jb))
+        return 1;
+    if (write)
+        mem_st(&c, addr, 8, value);
+    else
+        (void)mem_ld(&c, addr, 8);
+    return 0;
+}
+
+static void test_load_from_unmapped_is_segv_maperr_with_data_address(void **state)
+{
+    cpu_init(&c, &m);
+    assert_int_equal(faulting_access(0x8, 0, 0), 1);
+    assert_int_equal(c.fault.signo, SIGSEGV);
+    assert_int_equal(c.fault.code, SEGV_MAPERR);
+    assert_int_equal(c.fault.addr, 0x8);
+    assert_int_equal(c.fault.rip, 0x401000);
+    assert_int_equal(c.fault.trapno, 14);
+    assert_int_equal(c.fault.err, 4);
+}
+
+static void test_store_to_read_only_is_segv_accerr(void **state)
+{
+    cpu_init(&c, &m);
+    assert_int_equal(mem_map(&m, 0x800000, 4096, GPROT_READ, 0, NULL), 0);
+    assert_int_equal(faulting_access(0x800010, 1, 5), 1);
+    assert_int_equal(c.fault.code, SEGV_ACCERR);
+    assert_int_equal(c.fault.err, 7);
+}
+
+static void test_page_crossing_store_faults_without_writing_first_page(void **state)
+{
+    cpu_init(&c, &m);
+    assert_int_equal(mem_map(&m, 0x900000, 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(faulting_access(0x900ffc, 1, ~0ull), 1);
+    assert_int_equal(c.fault.addr, 0x901000);
+    uint32_t v = 1;
+    assert_int_equal(mem_copy_from(&m, &v, 0x900ffc, 4), 0);
+    assert_int_equal(v, 0);
+}
+
+static void test_page_crossing_load_assembles_both_pages(void **state)
+{
+    cpu_init(&c, &m);
+    assert_int_equal(mem_map(&m, 0xa00000, 8192, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    uint64_t x = 0x0807060504030201ull;
+    assert_int_equal(mem_copy_to(&m, 0xa00ffd, &x, 8), 0);
+    assert_int_equal(faulting_access(0xa00ffd, 0, 0), 0);
+    jmp_buf jb;
+    c.fault_jmp = &jb;
+    if (setjmp(jb) == 0)
+        assert_int_equal(mem_ld(&c, 0xa00ffd, 8), x);
+}
+
+static void test_write_to_code_page_marks_code_dirty(void **state)
+{
+    uint8_t b;
+    assert_int_equal(mem_map(&m, 0xb00000, 4096, GPROT_READ | GPROT_WRITE | GPROT_EXEC, 0, NULL), 0);
+    assert_int_equal(mem_fetch_code(&m, 0xb00000, &b, 1), 1);
+    m.code_dirty = 0;
+    assert_int_equal(mem_copy_to(&m, 0xb00000, "\x90", 1), 0);
+    assert_true(m.code_dirty);
+}
+
+static void test_addresses_beyond_47_bits_are_rejected(void **state)
+{
+    assert_int_equal(mem_map(&m, 1ull << 47, 4096, GPROT_READ, 0, NULL), -EINVAL);
+    assert_int_equal(mem_map(&m, (1ull << 47) - 4096, 8192, GPROT_READ, 0, NULL), -EINVAL);
+    uint8_t b;
+    assert_int_equal(mem_copy_from(&m, &b, 1ull << 47, 1), -EFAULT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fresh_anonymous_memory_reads_zero, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_fixed_inside_prot_none_reservation_splits_it, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_map_fixed_replaces_contents_with_zeroes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unmap_middle_leaves_two_mappings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_protect_of_unmapped_range_is_enomem_and_changes_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_to_read_only_is_efault_but_poke_works, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_find_free_honours_free_hint_and_goes_top_down_otherwise, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_cstr_stops_at_nul_and_reports_unmapped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_iov_merges_host_contiguous_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_load_from_unmapped_is_segv_maperr_with_data_address, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_store_to_read_only_is_segv_accerr, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_crossing_store_faults_without_writing_first_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_crossing_load_assembles_both_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_to_code_page_marks_code_dirty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_addresses_beyond_47_bits_are_rejected, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
