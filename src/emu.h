@@ -113,6 +113,20 @@ int sched_futex_wake(struct emu *e, uint64_t addr, int count);
 /* Runs all guest threads until the process exits; returns its exit status. */
 int sched_run(struct emu *e);
 
+/* Signals (src/syscalls/signal_deliver.c). */
+/* Delivers one pending, unblocked signal to t (frame + handler entry, or its default
+ * action). Returns 1 when a handler frame was built. */
+int sig_deliver(struct emu *e, struct thread *t);
+/* Whether t has a pending signal it does not block (a blocked syscall should end). */
+int sig_wants_wake(struct emu *e, struct thread *t);
+/* t's instruction raised t->cpu.fault: enter the guest handler or die as Linux would. */
+void sig_deliver_fault(struct emu *e, struct thread *t);
+/* rt_sigreturn: restores t from the signal frame below rsp; returns the restored rax. */
+int64_t sig_return(struct emu *e, struct thread *t);
+/* Host signals (SIGINT, SIGTERM, ...) sent to goemu are queued for the guest. */
+void sig_forward_host_signals(void);
+void sig_poll_host(struct emu *e);
+
 /* Terminates the process as if killed by signal signo (status 128+signo), printing what
  * Linux/bash would. */
 _Noreturn void emu_die_signal(struct emu *e, int signo);

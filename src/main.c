@@ -153,6 +153,7 @@ int main(int argc, char **argv)
     t->cpu.gpr[RSP] = rsp;
     t->cpu.rip = e->entry;
 
+    sig_forward_host_signals();
     int status = sched_run(e);
     if (stats)
         print_stats(e, &t0);

@@ -114,11 +114,17 @@ static int wake_ready(struct emu *e, int64_t poll_timeout_ns)
             }
     }
     int64_t now = emu_monotonic_ns(e);
-    for (struct thread *t = e->threads; t; t = t->next)
-        if (t->state == THREAD_BLOCKED && t->deadline_ns >= 0 && t->deadline_ns <= now) {
+    sig_poll_host(e);
+    for (struct thread *t = e->threads; t; t = t->next) {
+        if (t->state != THREAD_BLOCKED)
+            continue;
+        if (t->deadline_ns >= 0 && t->deadline_ns <= now) {
             time_out(t);
             woken++;
+        } else if (sig_wants_wake(e, t)) {
+            woken += sig_deliver(e, t);  /* interrupts the syscall, enters the handler */
         }
+    }
     return woken;
 }
 
@@ -142,11 +148,9 @@ static void wait_idle(struct emu *e)
 {
     int any_fd;
     int64_t deadline = earliest_deadline(e, &any_fd);
-    if (deadline < 0 && !any_fd) {
-        fprintf(stderr, "goemu: deadlock: every guest thread is blocked forever "
-                        "(futex waits without timeout)\n");
-        exit(1);
-    }
+    /* With no deadline and no fd, only a signal from outside can wake anyone (a program
+     * waiting in signal.Notify): ppoll without timeout sleeps until one arrives, exactly as
+     * the native process would sleep. */
     int64_t wait = -1;
     if (deadline >= 0) {
         wait = deadline - emu_monotonic_ns(e);
@@ -188,20 +192,6 @@ static void reap_exited(struct emu *e)
     }
 }
 
-/* Until the signals issue delivers faults to guest handlers, a guest fault ends the process
- * the way an unhandled one does natively, after saying exactly where it happened. */
-static void unhandled_fault(struct emu *e, struct thread *t)
-{
-    const struct cpu_fault *f = &t->cpu.fault;
-    char sym[160] = "";
-    if (exec_symbolize)
-        exec_symbolize(f->rip, sym, sizeof(sym));
-    fprintf(stderr, "goemu: guest %s (si_code %d, addr 0x%llx) at rip 0x%llx%s%s%s in thread %d\n",
-            strsignal(f->signo), f->code, (unsigned long long)f->addr,
-            (unsigned long long)f->rip, sym[0] ? " <" : "", sym, sym[0] ? ">" : "", t->tid);
-    emu_die_signal(e, f->signo);
-}
-
 int sched_run(struct emu *e)
 {
     struct thread *t = NULL;
@@ -216,12 +206,14 @@ int sched_run(struct emu *e)
         }
         t = next;
         e->current = t;
+        if (sig_wants_wake(e, t))
+            sig_deliver(e, t);  /* signals are taken at instruction boundaries, here */
         e->quantum_start = t->cpu.icount;
         enum cpu_stop why = cpu_run(&t->cpu, e->opt.quantum);
         e->total_icount += t->cpu.icount - e->quantum_start;
         e->quantum_start = t->cpu.icount;
         if (why == STOP_FAULT)
-            unhandled_fault(e, t);
+            sig_deliver_fault(e, t);
         if (t->state == THREAD_EXITED) {
             e->current = NULL;
             reap_exited(e);
