@@ -84,6 +84,7 @@ struct cpu {
     uint32_t mxcsr;
 
     uint64_t insn_rip;      /* address of the instruction being executed */
+    uint64_t cur_block_start; /* start of the decoded block being executed (exec.c) */
     uint64_t icount;        /* instructions retired by this thread */
 
     struct mem *mem;

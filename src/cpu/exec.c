@@ -139,6 +139,22 @@ static struct block *block_lookup(struct icache *ic, uint64_t rip)
 
 /* ---- exceptions ------------------------------------------------------------------------- */
 
+/* Instructions of the current block from the faulting one on: they were counted as
+ * retired when the block started and did not retire. */
+static uint64_t unretired(const struct cpu *c)
+{
+    if (!c->mem->icache)
+        return 1;  /* an access outside cpu_run (unit tests) */
+    const struct block *b = block_lookup(c->mem->icache, c->cur_block_start);
+    if (!b || c->insn_rip < b->start)
+        return 1;
+    uint64_t rip = b->start;
+    uint32_t k = 0;
+    while (k < b->n && rip < c->insn_rip)
+        rip += b->insns[k++].len;
+    return b->n - k;
+}
+
 _Noreturn void cpu_raise(struct cpu *c, int signo, int code, uint64_t addr, int trapno, int err)
 {
     c->fault.signo = signo;
@@ -148,7 +164,7 @@ _Noreturn void cpu_raise(struct cpu *c, int signo, int code, uint64_t addr, int 
     c->fault.trapno = trapno;
     c->fault.err = err;
     c->rip = c->insn_rip;
-    c->icount--;  /* the faulting instruction did not retire */
+    c->icount -= unretired(c);
     c->stop = STOP_FAULT;
     longjmp(*c->fault_jmp, 1);
 }
@@ -179,17 +195,23 @@ void op_fetch_fault(struct cpu *c, const struct insn *i)
 
 /* ---- the loop --------------------------------------------------------------------------- */
 
+/* Only a block's last instruction can transfer control, so only it needs c->rip (the next
+ * address) before it runs; the others get insn_rip for fault reports. icount is added for
+ * the whole block up front and corrected by cpu_raise if an instruction faults. */
 static inline void run_block(struct cpu *c, const struct block *b)
 {
-    const struct insn *i = b->insns, *end = i + b->n;
+    const struct insn *i = b->insns, *last = i + b->n - 1;
     uint64_t rip = b->start;
-    do {
+    c->cur_block_start = b->start;
+    c->icount += b->n;
+    for (; i < last; i++) {
         c->insn_rip = rip;
         rip += i->len;
-        c->rip = rip;
-        c->icount++;
         i->fn(c, i);
-    } while (++i < end);
+    }
+    c->insn_rip = rip;
+    c->rip = rip + i->len;
+    i->fn(c, i);
 }
 
 static struct block *next_block(struct cpu *c, struct icache *ic, struct block *prev)
@@ -206,6 +228,7 @@ static struct block *next_block(struct cpu *c, struct icache *ic, struct block *
         b = block_build(ic, c->mem, rip);
     if (!b) {
         c->insn_rip = rip;
+        c->cur_block_start = ~0ull;  /* no block: unretired() counts just this one */
         c->icount++;
         if (mem_fetch_code(c->mem, rip, &(uint8_t){0}, 1) == 0) {
             /* Executing unmapped or non-executable memory: #PF on the fetch (err has bit 4). */

@@ -48,7 +48,9 @@ static inline uint64_t op_get(struct cpu *c, const struct insn *i, int n)
     case OK_REG: return reg_get(c, i->reg[n], size);
     case OK_REG8H: return (uint8_t)(c->gpr[i->reg[n]] >> 8);
     case OK_MEM: return mem_ld(c, insn_ea(c, i), size);
-    case OK_IMM: return (uint64_t)i->imm & width_mask(size);
+    /* The decoder already sign-extended the immediate; it applies at the operation's width
+     * (size[n] is the encoded width: 1 for `add qword [rax], -1`). */
+    case OK_IMM: return (uint64_t)i->imm & width_mask(i->opsize ? i->opsize : size);
     default: return 0;
     }
 }

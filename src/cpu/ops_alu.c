@@ -1,0 +1,226 @@
+/* ops_alu.c — two-operand ALU instructions (ADD OR ADC SBB AND SUB XOR CMP TEST) and the
+ * one-operand INC DEC NEG NOT. The hot 32/64-bit forms (reg,reg / reg,imm / reg,mem / mem,reg /
+ * mem,imm) get their own handlers chosen at decode time; 8/16-bit and high-byte forms use one
+ * generic handler per mnemonic. Flags are recorded after the destination is written, so a
+ * faulting store leaves registers and flags as they were. */
+#include "operand.h"
+
+#define OP(m, sel) op_select_fn sel;
+#include "ops_int.def"
+#undef OP
+
+/* Source operand n at the operation's width. Immediates are taken from i->imm directly: the
+ * decoder sign-extends them, and Zydis reports the encoded immediate width (1 or 4 bytes for a
+ * 64-bit ADD), which would truncate a negative immediate if used as the operand size. */
+static inline uint64_t alu_src(struct cpu *c, const struct insn *i, int n, unsigned size)
+{
+    if (i->kind[n] == OK_IMM)
+        return (uint64_t)i->imm & width_mask(size);
+    return op_get(c, i, n);
+}
+
+/* ---- two-operand ALU ------------------------------------------------------------------------
+ * X(name, flag kind, result expression over a, b and cin, writes destination). cin is the carry
+ * in for ADC/SBB (read before the operation, kept in cc_aux as flags.h asks). */
+#define ALU_OPS(X)                              \
+    X(add, CC_ADD, a + b, 1)                    \
+    X(or, CC_LOGIC, a | b, 1)                   \
+    X(adc, CC_ADC, a + b + cin, 1)              \
+    X(sbb, CC_SBB, a - b - cin, 1)              \
+    X(and, CC_LOGIC, a & b, 1)                  \
+    X(sub, CC_SUB, a - b, 1)                    \
+    X(xor, CC_LOGIC, a ^ b, 1)                  \
+    X(cmp, CC_SUB, a - b, 0)                    \
+    X(test, CC_LOGIC, a & b, 0)
+
+#define HAS_CIN(ccop) ((ccop) == CC_ADC || (ccop) == CC_SBB)
+#define CARRY_IN(ccop) (HAS_CIN(ccop) ? (unsigned)flags_cf(c) : 0u)
+#define SET_FLAGS(ccop, bytes, r, a, b)             \
+    do {                                            \
+        flags_set(c, ccop, bytes, r, a, b);         \
+        if (HAS_CIN(ccop))                          \
+            c->cc_aux = cin;                        \
+    } while (0)
+
+/* Specialised forms at width T (uint32_t or uint64_t). A 32-bit register write through a
+ * uint32_t value zero-extends, as x86-64 requires. */
+#define ALU_FAST(name, ccop, expr, writes, bits, T)                                  \
+    static void op_##name##_rr##bits(struct cpu *c, const struct insn *i)           \
+    {                                                                                \
+        unsigned cin = CARRY_IN(ccop);                                               \
+        T a = (T)c->gpr[i->reg[0]], b = (T)c->gpr[i->reg[1]], r = (T)(expr);         \
+        if (writes)                                                                  \
+            c->gpr[i->reg[0]] = r;                                                   \
+        SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
+    }                                                                                \
+    static void op_##name##_ri##bits(struct cpu *c, const struct insn *i)           \
+    {                                                                                \
+        unsigned cin = CARRY_IN(ccop);                                               \
+        T a = (T)c->gpr[i->reg[0]], b = (T)i->imm, r = (T)(expr);                    \
+        if (writes)                                                                  \
+            c->gpr[i->reg[0]] = r;                                                   \
+        SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
+    }                                                                                \
+    static void op_##name##_rm##bits(struct cpu *c, const struct insn *i)           \
+    {                                                                                \
+        T b = (T)mem_ld(c, insn_ea(c, i), sizeof(T));                                \
+        unsigned cin = CARRY_IN(ccop);                                               \
+        T a = (T)c->gpr[i->reg[0]], r = (T)(expr);                                   \
+        if (writes)                                                                  \
+            c->gpr[i->reg[0]] = r;                                                   \
+        SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
+    }                                                                                \
+    static void op_##name##_mr##bits(struct cpu *c, const struct insn *i)           \
+    {                                                                                \
+        uint64_t ea = insn_ea(c, i);                                                 \
+        unsigned cin = CARRY_IN(ccop);                                               \
+        T a = (T)mem_ld(c, ea, sizeof(T)), b = (T)c->gpr[i->reg[1]], r = (T)(expr);  \
+        if (writes)                                                                  \
+            mem_st(c, ea, sizeof(T), r);                                             \
+        SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
+    }                                                                                \
+    static void op_##name##_mi##bits(struct cpu *c, const struct insn *i)           \
+    {                                                                                \
+        uint64_t ea = insn_ea(c, i);                                                 \
+        unsigned cin = CARRY_IN(ccop);                                               \
+        T a = (T)mem_ld(c, ea, sizeof(T)), b = (T)i->imm, r = (T)(expr);             \
+        if (writes)                                                                  \
+            mem_st(c, ea, sizeof(T), r);                                             \
+        SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
+    }
+
+/* Any width and operand kinds. The destination is read once and written once, so a memory
+ * destination is loaded, computed and stored before flags change. */
+#define ALU_GENERIC(name, ccop, expr, writes)                                        \
+    static void op_##name##_gen(struct cpu *c, const struct insn *i)                \
+    {                                                                                \
+        unsigned size = i->size[0];                                                  \
+        uint64_t m = width_mask(size);                                               \
+        uint64_t a = op_get(c, i, 0), b = alu_src(c, i, 1, size);                    \
+        unsigned cin = CARRY_IN(ccop);                                               \
+        uint64_t r = (expr) & m;                                                     \
+        if (writes)                                                                  \
+            op_put(c, i, 0, r);                                                      \
+        SET_FLAGS(ccop, size, r, a, b);                                              \
+    }
+
+enum { FORM_RR, FORM_RI, FORM_RM, FORM_MR, FORM_MI, FORM_COUNT };
+
+/* The specialised form of a two-operand instruction, or -1 when only the generic handler fits. */
+static int alu_form(const struct insn *i)
+{
+    if (i->nops != 2 || (i->size[0] != 4 && i->size[0] != 8))
+        return -1;
+    if (i->kind[0] == OK_REG) {
+        if (i->kind[1] == OK_REG && i->size[1] == i->size[0])
+            return FORM_RR;
+        if (i->kind[1] == OK_IMM)
+            return FORM_RI;
+        if (i->kind[1] == OK_MEM && i->size[1] == i->size[0])
+            return FORM_RM;
+    } else if (i->kind[0] == OK_MEM) {
+        if (i->kind[1] == OK_REG && i->size[1] == i->size[0])
+            return FORM_MR;
+        if (i->kind[1] == OK_IMM)
+            return FORM_MI;
+    }
+    return -1;
+}
+
+static op_fn *alu_select(const struct insn *i, op_fn *const fast[2][FORM_COUNT], op_fn *generic)
+{
+    if (i->nops != 2 || i->kind[0] == OK_IMM || i->kind[0] == OK_NONE || i->kind[0] == OK_XMM ||
+        i->kind[1] == OK_NONE || i->kind[1] == OK_XMM)
+        return NULL;
+    int form = alu_form(i);
+    if (form < 0)
+        return generic;
+    return fast[i->size[0] == 8][form];
+}
+
+#define ALU_DEFINE(name, ccop, expr, writes)                                         \
+    ALU_FAST(name, ccop, expr, writes, 32, uint32_t)                                 \
+    ALU_FAST(name, ccop, expr, writes, 64, uint64_t)                                 \
+    ALU_GENERIC(name, ccop, expr, writes)                                            \
+    op_fn *sel_##name(const struct insn *i)                                          \
+    {                                                                                \
+        static op_fn *const fast[2][FORM_COUNT] = {                                  \
+            {op_##name##_rr32, op_##name##_ri32, op_##name##_rm32, op_##name##_mr32, \
+             op_##name##_mi32},                                                      \
+            {op_##name##_rr64, op_##name##_ri64, op_##name##_rm64, op_##name##_mr64, \
+             op_##name##_mi64},                                                      \
+        };                                                                           \
+        return alu_select(i, fast, op_##name##_gen);                                 \
+    }
+
+ALU_OPS(ALU_DEFINE)
+
+/* ---- INC DEC NEG NOT ------------------------------------------------------------------------
+ * INC/DEC leave CF alone (SDM INC/DEC "Flags Affected"): the old CF is read before and kept in
+ * cc_aux. NEG sets flags as 0 - src, so CF = (src != 0). NOT changes no flags. */
+
+#define INCDEC_REG(name, ccop, op, bits, T)                                          \
+    static void op_##name##_r##bits(struct cpu *c, const struct insn *i)            \
+    {                                                                                \
+        unsigned cf = (unsigned)flags_cf(c);                                         \
+        T a = (T)c->gpr[i->reg[0]], r = (T)(a op 1);                                 \
+        c->gpr[i->reg[0]] = r;                                                       \
+        flags_set(c, ccop, sizeof(T), r, a, 1);                                      \
+        c->cc_aux = cf;                                                              \
+    }
+
+#define INCDEC_DEFINE(name, ccop, op)                                                \
+    INCDEC_REG(name, ccop, op, 32, uint32_t)                                         \
+    INCDEC_REG(name, ccop, op, 64, uint64_t)                                         \
+    static void op_##name##_gen(struct cpu *c, const struct insn *i)                \
+    {                                                                                \
+        unsigned size = i->size[0];                                                  \
+        uint64_t a = op_get(c, i, 0), r = (a op 1) & width_mask(size);               \
+        unsigned cf = (unsigned)flags_cf(c);                                         \
+        op_put(c, i, 0, r);                                                          \
+        flags_set(c, ccop, size, r, a, 1);                                           \
+        c->cc_aux = cf;                                                              \
+    }                                                                                \
+    op_fn *sel_##name(const struct insn *i)                                          \
+    {                                                                                \
+        if (i->nops != 1 || i->kind[0] == OK_IMM || i->kind[0] == OK_NONE ||         \
+            i->kind[0] == OK_XMM)                                                    \
+            return NULL;                                                             \
+        if (i->kind[0] == OK_REG && i->size[0] == 4)                                 \
+            return op_##name##_r32;                                                  \
+        if (i->kind[0] == OK_REG && i->size[0] == 8)                                 \
+            return op_##name##_r64;                                                  \
+        return op_##name##_gen;                                                      \
+    }
+
+INCDEC_DEFINE(inc, CC_INC, +)
+INCDEC_DEFINE(dec, CC_DEC, -)
+
+static void op_neg(struct cpu *c, const struct insn *i)
+{
+    unsigned size = i->size[0];
+    uint64_t a = op_get(c, i, 0), r = (0 - a) & width_mask(size);
+    op_put(c, i, 0, r);
+    flags_set(c, CC_SUB, size, r, 0, a);
+}
+
+static void op_not(struct cpu *c, const struct insn *i)
+{
+    op_put(c, i, 0, ~op_get(c, i, 0) & width_mask(i->size[0]));
+}
+
+static int is_unary_dest(const struct insn *i)
+{
+    return i->nops == 1 && (i->kind[0] == OK_REG || i->kind[0] == OK_REG8H ||
+                            i->kind[0] == OK_MEM);
+}
+
+op_fn *sel_neg(const struct insn *i)
+{
+    return is_unary_dest(i) ? op_neg : NULL;
+}
+
+op_fn *sel_not(const struct insn *i)
+{
+    return is_unary_dest(i) ? op_not : NULL;
+}
