@@ -131,9 +131,10 @@ int main(int argc, char **argv)
     e->next_tid = e->pid;
 
     char err[256];
-    if (elf_load(e, path, err, sizeof(err)) != 0) {
+    int lr = elf_load(e, path, err, sizeof(err));
+    if (lr != 0) {
         fprintf(stderr, "goemu: %s: %s\n", path, err);
-        return 126;
+        return lr == -ENOENT ? 127 : 126;  /* as a shell reports "not found" / "cannot run" */
     }
     e->syms = sym_load(path);
     if (e->syms) {
