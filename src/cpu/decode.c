@@ -105,6 +105,9 @@ static int fill_operands(struct insn *out, const ZydisDecodedInstruction *zi,
             if (!fill_mem(out, o, next_rip))
                 return 0;
             out->kind[n] = OK_MEM;
+            if ((o->actions & ZYDIS_OPERAND_ACTION_MASK_READ) &&
+                (o->actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+                out->iflags |= INSN_RMW;
             break;
         case ZYDIS_OPERAND_TYPE_IMMEDIATE:
             out->kind[n] = OK_IMM;
@@ -171,7 +174,7 @@ int decode_insn(struct mem *m, uint64_t rip, struct insn *out)
     if (zi.attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE)) out->prefix |= PFX_REP;
     if (zi.attributes & ZYDIS_ATTRIB_HAS_REPNE) out->prefix |= PFX_REPNE;
     if (zi.address_width == 32) out->prefix |= PFX_ADDR32;
-    out->iflags = category_ends_block(zi.meta.category) ? INSN_ENDS_BLOCK : 0;
+    out->iflags = category_ends_block(zi.meta.category) ? INSN_ENDS_BLOCK : 0;  /* before operands */
 
     op_select_fn *sel = selectors[zi.mnemonic];
     if (!fill_operands(out, &zi, zo, rip + zi.length) || !sel) {

@@ -139,20 +139,36 @@ static struct block *block_lookup(struct icache *ic, uint64_t rip)
 
 /* ---- exceptions ------------------------------------------------------------------------- */
 
-/* Instructions of the current block from the faulting one on: they were counted as
- * retired when the block started and did not retire. */
-static uint64_t unretired(const struct cpu *c)
+/* Index of the executing instruction in the current block, or -1 when unknown. */
+static long current_index(const struct cpu *c, const struct block **out)
 {
-    if (!c->mem->icache)
-        return 1;  /* an access outside cpu_run (unit tests) */
-    const struct block *b = block_lookup(c->mem->icache, c->cur_block_start);
+    const struct block *b = c->mem->icache ? block_lookup(c->mem->icache, c->cur_block_start) : NULL;
     if (!b || c->insn_rip < b->start)
-        return 1;
+        return -1;
     uint64_t rip = b->start;
     uint32_t k = 0;
     while (k < b->n && rip < c->insn_rip)
         rip += b->insns[k++].len;
-    return b->n - k;
+    if (k == b->n || rip != c->insn_rip)
+        return -1;
+    *out = b;
+    return (long)k;
+}
+
+const struct insn *cpu_current_insn(const struct cpu *c)
+{
+    const struct block *b;
+    long k = current_index(c, &b);
+    return k < 0 ? NULL : &b->insns[k];
+}
+
+/* Instructions of the current block from the faulting one on: they were counted as
+ * retired when the block started and did not retire. */
+static uint64_t unretired(const struct cpu *c)
+{
+    const struct block *b;
+    long k = current_index(c, &b);
+    return k < 0 ? 1 : b->n - (uint64_t)k;
 }
 
 _Noreturn void cpu_raise(struct cpu *c, int signo, int code, uint64_t addr, int trapno, int err)
@@ -171,7 +187,7 @@ _Noreturn void cpu_raise(struct cpu *c, int signo, int code, uint64_t addr, int 
 
 _Noreturn void cpu_raise_trap(struct cpu *c, int signo, int code, int trapno)
 {
-    c->fault = (struct cpu_fault){signo, code, c->rip, c->insn_rip, trapno, 0};
+    c->fault = (struct cpu_fault){signo, code, 0, c->insn_rip, trapno, 0};  /* si_addr 0, as Linux */
     c->stop = STOP_FAULT;
     longjmp(*c->fault_jmp, 1);
 }

@@ -34,6 +34,10 @@ op_fn op_sigill;
  * byte that could not be fetched (i->len bytes were available). */
 op_fn op_fetch_fault;
 
+/* The decoded instruction being executed, found from the current block (for fault paths;
+ * NULL outside cpu_run). */
+const struct insn *cpu_current_insn(const struct cpu *c);
+
 /* Optional symbolizer for diagnostics: fills buf with "name+0xoff" for addr, or "". */
 extern void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
 

@@ -50,6 +50,8 @@ struct insn {
 
 enum {
     INSN_ENDS_BLOCK = 1,     /* control transfer, SYSCALL, trap: the decoded block stops here */
+    INSN_RMW = 2,            /* its memory operand is read and written: a fault on the read
+                                is reported as a write, as the CPU does (exec.c) */
 };
 
 /* A selector picks the handler for one decoded instruction from its operand kinds and sizes.

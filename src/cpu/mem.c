@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "exec.h"
+#include "insn.h"
 
 /* Page-table entry: host page address | PTE_* bits (host pages are 4 KiB aligned). */
 enum { PTE_R = GPROT_READ, PTE_W = GPROT_WRITE, PTE_X = GPROT_EXEC, PTE_CODE = 8, PTE_PRESENT = 16 };
@@ -358,17 +359,62 @@ void *mem_page_ptr(struct mem *m, uint64_t addr, int prot)
     return (void *)(host + (addr & GUEST_PAGE_MASK));
 }
 
+static int canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* A non-canonical address is #GP (SIGSEGV, SI_KERNEL, no address) before any paging; through
+ * an RSP/RBP base it is a stack-segment fault, which Linux reports as SIGBUS. */
+static _Noreturn void noncanonical_fault(struct cpu *c)
+{
+    const struct insn *i = cpu_current_insn(c);
+    if (i && i->m_seg == SEG_NONE && (i->m_base == RSP || i->m_base == RBP))
+        cpu_raise(c, SIGBUS, SI_KERNEL, 0, 12, 0);
+    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
+}
+
 _Noreturn void mem_fault(struct cpu *c, uint64_t a, int is_write)
 {
+    if (!canonical(a))
+        noncanonical_fault(c);
     uint64_t pte = pte_get(c->mem, a);
-    int present = a < GUEST_ADDR_LIMIT && (pte & PTE_PRESENT);
+    /* The kernel half is mapped, but only for the kernel: a protection fault on a page the
+     * guest cannot see, which Linux reports as SEGV_MAPERR at the address. */
+    int kernel = a >= GUEST_ADDR_LIMIT;
+    if (kernel) {
+        /* Measured by goemu-oracle on this host: an FS/GS-relative access whose offset
+         * (before the segment base is added) is non-canonical is #GP even when the final
+         * address is a canonical kernel address. */
+        const struct insn *i = cpu_current_insn(c);
+        if (i && i->m_seg != SEG_NONE && !canonical(a - c->segbase[i->m_seg]))
+            cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
+    }
+    int present = kernel || (pte & PTE_PRESENT);
     /* Linux: SEGV_ACCERR when a mapping exists but forbids the access, else SEGV_MAPERR;
      * x86 page-fault error code: 4 user | 2 write | 1 protection (reference §5.2). */
-    int code = present ? SEGV_ACCERR : SEGV_MAPERR;
+    int code = present && !kernel ? SEGV_ACCERR : SEGV_MAPERR;
     int err = 4 | (is_write ? 2 : 0) | (present ? 1 : 0);
-    if (a >= GUEST_ADDR_LIMIT)  /* non-canonical or kernel half: #GP, reported without address */
-        cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
     cpu_raise(c, SIGSEGV, code, a, 14, err);
+}
+
+static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot);
+
+/* Checks [a, a+size) for an access with prot and faults precisely if it is denied: first
+ * canonical form (the CPU checks the whole access before paging), then page by page. A
+ * read for a read-modify-write instruction is checked, and reported, as a write. */
+static void check_access(struct cpu *c, uint64_t a, unsigned size, int prot)
+{
+    if (!canonical(a) || !canonical(a + size - 1))
+        noncanonical_fault(c);
+    if (prot == GPROT_READ) {
+        const struct insn *i = cpu_current_insn(c);
+        if (i && (i->iflags & INSN_RMW))
+            prot = GPROT_READ | GPROT_WRITE;
+    }
+    uint64_t bad = first_denied(c->mem, a, size, prot);
+    if (bad != a + size)
+        mem_fault(c, bad, (prot & GPROT_WRITE) != 0);
 }
 
 /* First address in [a, a+size) whose page does not allow prot, or a+size if all do. */
@@ -384,9 +430,8 @@ static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot)
 
 uint64_t mem_ld_slow(struct cpu *c, uint64_t a, unsigned size)
 {
-    uint64_t bad = first_denied(c->mem, a, size, GPROT_READ);
-    if (bad != a + size)
-        mem_fault(c, bad, 0);
+    if (first_denied(c->mem, a, size, GPROT_READ) != a + size || !canonical(a + size - 1))
+        check_access(c, a, size, GPROT_READ);
     uint8_t buf[8] = {0};
     for (unsigned k = 0; k < size; k++)
         buf[k] = *(uint8_t *)mem_page_ptr(c->mem, a + k, GPROT_READ);
@@ -397,9 +442,7 @@ uint64_t mem_ld_slow(struct cpu *c, uint64_t a, unsigned size)
 
 void mem_st_slow(struct cpu *c, uint64_t a, unsigned size, uint64_t v)
 {
-    uint64_t bad = first_denied(c->mem, a, size, GPROT_WRITE);
-    if (bad != a + size)
-        mem_fault(c, bad, 1);
+    check_access(c, a, size, GPROT_WRITE);
     uint8_t buf[8];
     memcpy(buf, &v, 8);
     for (unsigned k = 0; k < size; k++)
@@ -413,9 +456,7 @@ void mem_ld128(struct cpu *c, uint64_t a, xmm_t *out)
         memcpy(out, p, 16);
         return;
     }
-    uint64_t bad = first_denied(c->mem, a, 16, GPROT_READ);
-    if (bad != a + 16)
-        mem_fault(c, bad, 0);
+    check_access(c, a, 16, GPROT_READ);
     out->q[0] = mem_ld_slow(c, a, 8);
     out->q[1] = mem_ld_slow(c, a + 8, 8);
 }
@@ -428,9 +469,7 @@ void mem_st128(struct cpu *c, uint64_t a, const xmm_t *v)
         return;
     }
     /* Check all 16 bytes before writing any, so a fault has no partial effect. */
-    uint64_t bad = first_denied(c->mem, a, 16, GPROT_WRITE);
-    if (bad != a + 16)
-        mem_fault(c, bad, 1);
+    check_access(c, a, 16, GPROT_WRITE);
     mem_st_slow(c, a, 8, v->q[0]);
     mem_st_slow(c, a + 8, 8, v->q[1]);
 }

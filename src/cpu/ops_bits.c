@@ -37,8 +37,11 @@ static inline void bit_generic(struct cpu *c, const struct insn *i, enum bit_op 
     uint64_t mask = 1ull << (off & (bits - 1)), v, r;
     if (i->kind[0] == OK_MEM) {
         uint64_t ea = insn_ea(c, i);
-        if (i->kind[1] != OK_IMM)
+        if (i->kind[1] != OK_IMM) {
             ea += (uint64_t)((sext(off, size) >> (width_log2(size) + 3)) * (int64_t)size);
+            if (i->prefix & PFX_ADDR32)  /* the whole address wraps at 32 bits */
+                ea = (uint32_t)(ea - c->segbase[i->m_seg]) + c->segbase[i->m_seg];
+        }
         v = mem_ld(c, ea, size);
         r = bit_apply(op, v, mask);
         if (op != BIT_TEST)

@@ -1,12 +1,24 @@
 /* ops_branch.c — JMP, CALL, RET, Jcc, JRCXZ. Relative targets were made absolute at decode
  * time (insn.imm). Each handler sets c->rip; the exec loop ends the block after it.
  * Jcc is stamped out once per condition so flags_cond folds to a single compare. */
+#include <signal.h>
+
+#include "exec.h"
 #include "flags.h"
 #include "operand.h"
 
+/* An indirect branch to a non-canonical address raises #GP on the branch, before CALL
+ * pushes anything (SDM JMP/CALL/RET: "If target offset is non-canonical"). */
+static inline uint64_t branch_target(struct cpu *c, uint64_t t)
+{
+    if (__builtin_expect((uint64_t)((int64_t)(t << 16) >> 16) != t, 0))
+        cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
+    return t;
+}
+
 static void op_jmp_rel(struct cpu *c, const struct insn *i) { c->rip = (uint64_t)i->imm; }
-static void op_jmp_r(struct cpu *c, const struct insn *i) { c->rip = c->gpr[i->reg[0]]; }
-static void op_jmp_m(struct cpu *c, const struct insn *i) { c->rip = mem_ld64(c, insn_ea(c, i)); }
+static void op_jmp_r(struct cpu *c, const struct insn *i) { c->rip = branch_target(c, c->gpr[i->reg[0]]); }
+static void op_jmp_m(struct cpu *c, const struct insn *i) { c->rip = branch_target(c, mem_ld64(c, insn_ea(c, i))); }
 
 op_fn *sel_jmp(const struct insn *i)
 {
@@ -29,8 +41,8 @@ static inline void call_to(struct cpu *c, uint64_t target)
 }
 
 static void op_call_rel(struct cpu *c, const struct insn *i) { call_to(c, (uint64_t)i->imm); }
-static void op_call_r(struct cpu *c, const struct insn *i) { call_to(c, c->gpr[i->reg[0]]); }
-static void op_call_m(struct cpu *c, const struct insn *i) { call_to(c, mem_ld64(c, insn_ea(c, i))); }
+static void op_call_r(struct cpu *c, const struct insn *i) { call_to(c, branch_target(c, c->gpr[i->reg[0]])); }
+static void op_call_m(struct cpu *c, const struct insn *i) { call_to(c, branch_target(c, mem_ld64(c, insn_ea(c, i)))); }
 
 op_fn *sel_call(const struct insn *i)
 {
@@ -46,14 +58,14 @@ op_fn *sel_call(const struct insn *i)
 
 static void op_ret(struct cpu *c, const struct insn *i)
 {
-    uint64_t target = mem_ld64(c, c->gpr[RSP]);
+    uint64_t target = branch_target(c, mem_ld64(c, c->gpr[RSP]));
     c->gpr[RSP] += 8;
     c->rip = target;
 }
 
 static void op_ret_imm(struct cpu *c, const struct insn *i)
 {
-    uint64_t target = mem_ld64(c, c->gpr[RSP]);
+    uint64_t target = branch_target(c, mem_ld64(c, c->gpr[RSP]));
     c->gpr[RSP] += 8 + (uint16_t)i->imm;
     c->rip = target;
 }

@@ -24,8 +24,19 @@ static void op_push_generic(struct cpu *c, const struct insn *i) { push(c, i->op
 static void op_pop_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = pop(c, 8); }
 static void op_pop_generic(struct cpu *c, const struct insn *i)
 {
-    uint64_t v = pop(c, i->opsize);
-    op_put(c, i, 0, v);  /* SDM: a memory destination's address uses the incremented RSP */
+    uint64_t sp = c->gpr[RSP], v = mem_ld(c, sp, i->opsize);
+    if (i->kind[0] == OK_MEM) {
+        /* SDM POP: the destination address is computed with the incremented RSP, yet a
+         * faulting store must leave RSP unchanged (precise exception). */
+        c->gpr[RSP] = sp + i->opsize;
+        uint64_t ea = insn_ea(c, i);
+        c->gpr[RSP] = sp;
+        mem_st(c, ea, i->opsize, v);
+        c->gpr[RSP] = sp + i->opsize;
+        return;
+    }
+    c->gpr[RSP] = sp + i->opsize;
+    op_put(c, i, 0, v);
 }
 
 op_fn *sel_push(const struct insn *i)

@@ -44,13 +44,19 @@ op_fn *sel_rdtsc(const struct insn *i) { return op_rdtsc; }
 /* Linux: int3 → SIGTRAP, si_code SI_KERNEL, rip after the instruction. */
 static void op_int3(struct cpu *c, const struct insn *i) { cpu_raise_trap(c, SIGTRAP, SI_KERNEL, 3); }
 
-/* INT n other than 3 → #GP(n*8+2) at CPL 3 → SIGSEGV, SI_KERNEL, no address. Go places
- * `int $3` (CD 03) after calls that never return; that one behaves like INT3. */
+/* INT n: Linux's IDT has user-callable (DPL 3) gates only for vector 3 (breakpoint →
+ * SIGTRAP) and 4 (overflow → SIGSEGV), both traps reported after the instruction, and 0x80
+ * (the 32-bit syscall entry, which a Go binary never uses: left as #GP here, documented).
+ * Every other vector is #GP(vector*8+2) at the instruction. Go places `int $3` (CD 03)
+ * after calls that never return. */
 static void op_int(struct cpu *c, const struct insn *i)
 {
-    if ((uint8_t)i->imm == 3)
+    uint8_t vec = (uint8_t)i->imm;
+    if (vec == 3)
         cpu_raise_trap(c, SIGTRAP, SI_KERNEL, 3);
-    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, (int)((uint8_t)i->imm * 8 + 2));
+    if (vec == 4)
+        cpu_raise_trap(c, SIGSEGV, SI_KERNEL, 4);
+    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, vec * 8 + 2);
 }
 
 static void op_ud2(struct cpu *c, const struct insn *i) { cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0); }
