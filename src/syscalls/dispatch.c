@@ -1,0 +1,111 @@
+/* dispatch.c — the SYSCALL instruction: read the number and argument registers, call the
+ * handler from table.def, write rax (and rcx/r11 as the instruction does), and report an
+ * unimplemented syscall once, by name (Blink's "missing syscall", qemu's LOG_UNIMP). */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/flags.h"
+#include "syscalls/syscalls.h"
+
+struct sys_entry {
+    const char *name;
+    sys_fn *fn;
+    const char *fmt;
+};
+
+static const struct sys_entry sys_table[SYS_NR_MAX] = {
+#define SYSCALL(nr, name, handler, fmt) [nr] = {#name, handler, fmt},
+#include "syscalls/table.def"
+#undef SYSCALL
+};
+
+/* (what, value) pairs already reported; a full list just reports again. */
+static struct {
+    const char *what;
+    uint64_t value;
+} reported[128];
+static unsigned nreported;
+
+static int first_report(const char *what, uint64_t value)
+{
+    for (unsigned i = 0; i < nreported; i++)
+        if (reported[i].what == what && reported[i].value == value)
+            return 0;
+    if (nreported < sizeof(reported) / sizeof(reported[0])) {
+        reported[nreported].what = what;
+        reported[nreported].value = value;
+        nreported++;
+    }
+    return 1;
+}
+
+int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, int64_t err)
+{
+    if (first_report(what, value))
+        fprintf(stderr, "goemu: unimplemented %s %#" PRIx64 " at rip %#" PRIx64
+                " : returning -%s\n", what, value, t->cpu.insn_rip,
+                strerrorname_np((int)-err) ? strerrorname_np((int)-err) : "E?");
+    return err;
+}
+
+static const char syscall_what[] = "syscall";
+
+static int64_t sys_unknown(struct thread *t, unsigned nr)
+{
+    if (first_report(syscall_what, nr)) {
+        const char *name = sys_name(nr);
+        fprintf(stderr, "goemu: unimplemented syscall %s (nr %u) at rip %#" PRIx64
+                " : returning -ENOSYS\n", name ? name : "?", nr, t->cpu.insn_rip);
+    }
+    return -ENOSYS;
+}
+
+/* A handler that found its fd not ready blocked the thread with BLOCK_FD; sched_block rewound
+ * rip onto the SYSCALL, which runs again when the fd is ready, so rax must keep the number. */
+static int reexecutes(const struct thread *t)
+{
+    return t->state == THREAD_BLOCKED && t->block == BLOCK_FD;
+}
+
+void sys_dispatch(struct emu *e, struct thread *t)
+{
+    struct cpu *c = &t->cpu;
+    /* Linux takes the number from the low 32 bits of rax (do_syscall_64: (int)regs->ax). */
+    unsigned nr = (uint32_t)c->gpr[RAX];
+    const uint64_t a[6] = {c->gpr[RDI], c->gpr[RSI], c->gpr[RDX],
+                           c->gpr[R10], c->gpr[R8], c->gpr[R9]};
+    /* SYSCALL leaves the return address in rcx and RFLAGS in r11 (SDM Vol. 2B, SYSCALL), and
+     * Linux returns with them so. Set them first: clone copies them into the child, and a
+     * re-executing handler moves rip back afterwards. */
+    c->gpr[RCX] = c->rip;
+    c->gpr[R11] = flags_get(c);
+
+    const struct sys_entry *s = nr < SYS_NR_MAX && sys_table[nr].fn ? &sys_table[nr] : NULL;
+    if (!s) {
+        int64_t r = sys_unknown(t, nr);
+        if (e->opt.strace)
+            fprintf(stderr, "[%d] syscall_%u(...) = %" PRId64 " ENOSYS\n", t->tid, nr, r);
+        c->gpr[RAX] = (uint64_t)r;
+        return;
+    }
+
+    char call[512];
+    if (e->opt.strace) {
+        strace_format_call(e, call, sizeof(call), s->name, s->fmt, a);
+        if (s->fmt[0] == '!')
+            strace_print(t, call, s->fmt, 0, 0);
+    }
+    int64_t r = s->fn(e, t, a);
+    int blocked = t->state == THREAD_BLOCKED;
+    if (!reexecutes(t) && t->state != THREAD_EXITED)
+        c->gpr[RAX] = (uint64_t)r;
+    if (e->opt.strace && s->fmt[0] != '!')
+        strace_print(t, call, s->fmt, r, blocked);
+    /* Linux delivers pending signals on the way back from every syscall (exit_to_user_mode),
+     * so a signal a thread sends itself, or unblocks, is handled before its next instruction;
+     * the frame saves the result just written and rt_sigreturn brings it back. */
+    if (t->state == THREAD_RUNNABLE && !e->exited && sig_wants_wake(e, t))
+        sig_deliver(e, t);
+}

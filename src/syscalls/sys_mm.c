@@ -1,0 +1,327 @@
+/* sys_mm.c — Linux's memory syscalls over the guest address space of mem.h: mmap (anonymous,
+ * and file-backed MAP_PRIVATE by copying the file in), munmap, mprotect, madvise, brk, mremap.
+ * Argument checks and their order follow man 2 mmap and mm/mmap.c; Go's use of them
+ * (reservations, MAP_FIXED commits inside them, hints) is reference §3.2. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "syscalls/linux_abi.h"
+#include "syscalls/syscalls.h"
+
+/* vm.mmap_min_addr's default: MAP_FIXED below it is -EPERM (security_mmap_addr). */
+#define MMAP_MIN_ADDR 0x10000ull
+#define GUEST_PROT_MASK (GPROT_READ | GPROT_WRITE | GPROT_EXEC)
+
+static uint64_t page_up(uint64_t len)
+{
+    return (len + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK;
+}
+
+/* [addr, addr+len) lies inside the 47-bit user address space. */
+static int range_in_user(uint64_t addr, uint64_t len)
+{
+    return addr < GUEST_ADDR_LIMIT && len <= GUEST_ADDR_LIMIT - addr;
+}
+
+/* ---- mmap ------------------------------------------------------------------------------ */
+
+/* The checks Linux makes on a file before mapping it (man 2 mmap, ERRORS). MAP_SHARED with
+ * PROT_WRITE is -ENODEV here: goemu copies files in, so writes could never reach the file;
+ * a read-only MAP_SHARED mapping is a private copy, which looks the same unless the file
+ * changes later. */
+static int64_t check_file_mapping(int fd, int type, int prot, struct stat *st)
+{
+    if (fstat(fd, st) < 0)
+        return -EBADF;
+    if (!S_ISREG(st->st_mode))
+        return -ENODEV;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
+        return -EACCES;
+    if (type != LINUX_MAP_PRIVATE && (prot & GPROT_WRITE))
+        return (fl & O_ACCMODE) == O_RDWR ? -ENODEV : -EACCES;
+    return 0;
+}
+
+/* The VMA name a file mapping shows: the file's base name, as /proc/self/maps would. */
+static void file_vma_name(int fd, char *name, size_t size)
+{
+    char link[64], target[LINUX_PATH_MAX];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof(target) - 1);
+    if (n <= 0) {
+        name[0] = 0;
+        return;
+    }
+    target[n] = 0;
+    const char *base = strrchr(target, '/');
+    snprintf(name, size, "%.*s", (int)size - 1, base ? base + 1 : target);
+}
+
+/* Copies file bytes [off, off+len) into the fresh mapping at addr; bytes past EOF stay zero
+ * (Linux would SIGBUS on whole pages past EOF; goemu leaves them readable). */
+static int64_t fill_from_file(struct mem *m, uint64_t addr, uint64_t len, int fd,
+                              uint64_t off, const struct stat *st)
+{
+    uint64_t size = (uint64_t)st->st_size;
+    uint64_t want = off >= size ? 0 : size - off < len ? size - off : len;
+    char buf[65536];
+    for (uint64_t done = 0; done < want;) {
+        size_t chunk = want - done < sizeof(buf) ? (size_t)(want - done) : sizeof(buf);
+        ssize_t n = pread(fd, buf, chunk, (off_t)(off + done));
+        if (n < 0)
+            return sys_errno(errno);
+        if (n == 0)
+            break;
+        if (mem_poke(m, addr + done, buf, (size_t)n))
+            return -EFAULT;
+        done += (uint64_t)n;
+    }
+    return 0;
+}
+
+/* Where a new mapping goes: addr itself for MAP_FIXED[_NOREPLACE], else the hint if free,
+ * else top-down (mem_find_free). Returns the address or -errno. */
+static int64_t mmap_place(struct mem *m, uint64_t addr, uint64_t len, int flags)
+{
+    if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
+        if (addr & GUEST_PAGE_MASK)
+            return -EINVAL;
+        if (!range_in_user(addr, len))
+            return -ENOMEM;
+        if (addr < MMAP_MIN_ADDR)
+            return -EPERM;
+        /* NOREPLACE wins over FIXED when both are given (mm/mmap.c do_mmap). */
+        if ((flags & LINUX_MAP_FIXED_NOREPLACE) && !mem_range_free(m, addr, len))
+            return -EEXIST;
+        return (int64_t)addr;
+    }
+    uint64_t at = mem_find_free(m, addr, len);
+    return at ? (int64_t)at : -ENOMEM;
+}
+
+int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t addr = a[0], len = a[1], off = a[5];
+    int prot = arg_int(a[2]) & GUEST_PROT_MASK, flags = arg_int(a[3]), fd = arg_int(a[4]);
+    int type = flags & LINUX_MAP_TYPE;
+    if (len == 0 || (off & GUEST_PAGE_MASK))
+        return -EINVAL;
+    if (type != LINUX_MAP_SHARED && type != LINUX_MAP_PRIVATE && type != LINUX_MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (len > GUEST_ADDR_LIMIT)
+        return -ENOMEM;
+    len = page_up(len);
+    if (off + len < off)
+        return -EOVERFLOW;
+
+    int anon = flags & LINUX_MAP_ANONYMOUS;
+    struct stat st;
+    char name[sizeof(((struct vma *)0)->name)] = "";
+    if (!anon) {
+        int64_t r = check_file_mapping(fd, type, prot, &st);
+        if (r)
+            return r;
+        file_vma_name(fd, name, sizeof(name));
+    }
+    int64_t at = mmap_place(&e->mem, addr, len, flags);
+    if (at < 0)
+        return at;
+    /* A shared anonymous mapping is private here: there is no fork to share it with. */
+    int r = mem_map(&e->mem, (uint64_t)at, len, prot, 0, name);
+    if (r)
+        return r;
+    if (!anon) {
+        int64_t fr = fill_from_file(&e->mem, (uint64_t)at, len, fd, off, &st);
+        if (fr) {
+            mem_unmap(&e->mem, (uint64_t)at, len);
+            return fr;
+        }
+    }
+    return at;
+}
+
+/* ---- munmap, mprotect, madvise ------------------------------------------------------- */
+
+int64_t sys_munmap(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t addr = a[0], len = page_up(a[1]);
+    if ((addr & GUEST_PAGE_MASK) || len == 0 || !range_in_user(addr, len))
+        return -EINVAL;
+    return mem_unmap(&e->mem, addr, len);
+}
+
+int64_t sys_mprotect(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    /* PROT_GROWSDOWN/GROWSUP (0x01000000/0x02000000) are accepted and ignored. */
+    const int grows = 0x03000000;
+    uint64_t addr = a[0], len = a[1];
+    int prot = arg_int(a[2]);
+    if ((addr & GUEST_PAGE_MASK) || (prot & ~(GUEST_PROT_MASK | grows)))
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    len = page_up(len);
+    if (len == 0 || !range_in_user(addr, len))
+        return -ENOMEM;
+    return mem_protect(&e->mem, addr, len, prot & GUEST_PROT_MASK);
+}
+
+static int known_advice(int advice)
+{
+    /* MADV_NORMAL..MADV_WILLNEED, DONTNEED, FREE..COLLAPSE (include/uapi/asm-generic/mman-common.h),
+     * plus MADV_HWPOISON 100 and MADV_SOFT_OFFLINE 101. */
+    return (advice >= 0 && advice <= 4) || (advice >= 8 && advice <= 25) || advice == 100 ||
+           advice == 101;
+}
+
+/* MADV_DONTNEED on private anonymous memory: the next access reads zeros (man 2 madvise).
+ * The host pages behind the range are discarded with the host's own MADV_DONTNEED, which also
+ * returns the memory. Image (file) mappings are left alone: refilling them from the file is
+ * not implemented, and Go never discards its image. */
+static void discard_pages(struct mem *m, uint64_t start, uint64_t end)
+{
+    struct iovec iov[16];
+    while (start < end) {
+        int k = mem_iov(m, start, end - start, GPROT_NONE, iov, 16);
+        if (k <= 0)
+            return;
+        for (int i = 0; i < k; i++) {
+            madvise(iov[i].iov_base, iov[i].iov_len, MADV_DONTNEED);
+            start += iov[i].iov_len;
+        }
+    }
+}
+
+int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t addr = a[0], len = page_up(a[1]);
+    int advice = arg_int(a[2]);
+    if ((addr & GUEST_PAGE_MASK) || !known_advice(advice))
+        return -EINVAL;
+    if (a[1] && len == 0)
+        return -EINVAL;
+    if (len == 0)
+        return 0;
+    if (!range_in_user(addr, len))
+        return -ENOMEM;
+    /* Linux applies the advice to the mapped parts and reports holes with -ENOMEM. */
+    struct mem *m = &e->mem;
+    uint64_t end = addr + len, covered = 0;
+    int discard = advice == LINUX_MADV_DONTNEED || advice == 24 /* MADV_DONTNEED_LOCKED */;
+    for (size_t i = 0; i < m->nvmas; i++) {
+        const struct vma *v = &m->vmas[i];
+        uint64_t s = v->start > addr ? v->start : addr, en = v->end < end ? v->end : end;
+        if (s >= en)
+            continue;
+        covered += en - s;
+        if (discard && !(v->flags & VMA_IMAGE)) {
+            if (v->prot & GPROT_EXEC)
+                m->code_dirty = 1;   /* decoded blocks of these pages are now stale */
+            discard_pages(m, s, en);
+        }
+    }
+    return covered == len ? 0 : -ENOMEM;
+}
+
+/* ---- brk -------------------------------------------------------------------------------- */
+
+/* The break moves within [brk_start, ...): growth maps fresh zeroed pages "[heap]" if the
+ * range is free, shrinking unmaps whole pages. On failure Linux returns the current break
+ * rather than an error (man 2 brk, NOTES). Go never calls brk (reference §3.2). */
+int64_t sys_brk(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t want = a[0];
+    if (!e->brk_start || want < e->brk_start || want >= GUEST_ADDR_LIMIT)
+        return (int64_t)e->brk_cur;
+    uint64_t old_top = page_up(e->brk_cur), new_top = page_up(want);
+    if (new_top > old_top) {
+        if (!mem_range_free(&e->mem, old_top, new_top - old_top))
+            return (int64_t)e->brk_cur;
+        if (mem_map(&e->mem, old_top, new_top - old_top, GPROT_READ | GPROT_WRITE, VMA_HEAP,
+                    "[heap]"))
+            return (int64_t)e->brk_cur;
+    } else if (new_top < old_top) {
+        mem_unmap(&e->mem, new_top, old_top - new_top);
+    }
+    e->brk_cur = want;
+    return (int64_t)want;
+}
+
+/* ---- mremap ----------------------------------------------------------------------------- */
+
+struct vma_copy {
+    int prot, flags;
+    char name[sizeof(((struct vma *)0)->name)];
+};
+
+/* Moves [old, old+old_len) to dest (new_len bytes): contents copied through a host buffer,
+ * the old range unmapped, then dest mapped (replacing whatever was there, for MREMAP_FIXED). */
+static int64_t move_mapping(struct mem *m, uint64_t old, uint64_t old_len, uint64_t dest,
+                            uint64_t new_len, const struct vma_copy *v)
+{
+    uint64_t keep = old_len < new_len ? old_len : new_len;
+    void *buf = malloc(keep);
+    if (!buf)
+        return -ENOMEM;
+    if (!(v->prot & GPROT_READ))
+        mem_protect(m, old, old_len, v->prot | GPROT_READ);
+    if (mem_copy_from(m, buf, old, keep)) {
+        free(buf);
+        return -EFAULT;
+    }
+    mem_unmap(m, old, old_len);
+    int r = mem_map(m, dest, new_len, v->prot, v->flags, v->name);
+    if (!r)
+        mem_poke(m, dest, buf, keep);
+    free(buf);
+    return r ? r : (int64_t)dest;
+}
+
+/* Grows in place when the pages after the mapping are free, else moves (MREMAP_MAYMOVE) or
+ * fails with -ENOMEM; MREMAP_FIXED moves to new_addr. MREMAP_DONTUNMAP is not implemented. */
+int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    struct mem *m = &e->mem;
+    uint64_t old = a[0], old_len = page_up(a[1]), new_len = page_up(a[2]), new_addr = a[4];
+    uint64_t flags = a[3];
+    if ((old & GUEST_PAGE_MASK) || (flags & ~7ull) || new_len == 0 || old_len == 0)
+        return -EINVAL;
+    if ((flags & LINUX_MREMAP_FIXED) && !(flags & LINUX_MREMAP_MAYMOVE))
+        return -EINVAL;
+    if (flags & LINUX_MREMAP_DONTUNMAP)
+        return sys_unimplemented(t, "mremap flag", flags, -EINVAL);
+    const struct vma *v = mem_vma_at(m, old);
+    if (!v || !range_in_user(old, old_len) || old + old_len > v->end)
+        return -EFAULT;
+    struct vma_copy vc = {v->prot, v->flags, ""};
+    memcpy(vc.name, v->name, sizeof(vc.name));
+
+    if (flags & LINUX_MREMAP_FIXED) {
+        if ((new_addr & GUEST_PAGE_MASK) || !range_in_user(new_addr, new_len))
+            return -EINVAL;
+        if (new_addr < old + old_len && old < new_addr + new_len)
+            return -EINVAL;
+        return move_mapping(m, old, old_len, new_addr, new_len, &vc);
+    }
+    if (new_len <= old_len) {
+        if (new_len < old_len)
+            mem_unmap(m, old + new_len, old_len - new_len);
+        return (int64_t)old;
+    }
+    uint64_t grow = new_len - old_len;
+    if (range_in_user(old, new_len) && mem_range_free(m, old + old_len, grow)) {
+        int r = mem_map(m, old + old_len, grow, vc.prot, vc.flags, vc.name);
+        return r ? r : (int64_t)old;
+    }
+    if (!(flags & LINUX_MREMAP_MAYMOVE))
+        return -ENOMEM;
+    uint64_t dest = mem_find_free(m, 0, new_len);
+    return dest ? move_mapping(m, old, old_len, dest, new_len, &vc) : -ENOMEM;
+}

@@ -1,0 +1,188 @@
+/* sys_poll.c — readiness: epoll (Go's netpoller, reference §3.1), poll/ppoll, and the helpers
+ * every possibly-blocking call uses. All guest threads share one host thread, so nothing may
+ * sleep in the host: a call asks the host with a zero timeout and, if it would wait, blocks
+ * the guest thread on one fd (BLOCK_FD) until the scheduler sees it ready and re-executes it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/epoll.h>
+
+#include "syscalls/linux_abi.h"
+#include "syscalls/syscalls.h"
+
+/* Host epoll events gathered per call; the rest stay queued in the host for the next call. */
+#define EPOLL_BATCH 128
+/* epoll_wait's maxevents limit (fs/eventpoll.c EP_MAX_EVENTS). */
+#define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct linux_epoll_event))
+/* A multi-fd poll that must wait watches only its first fd, for at most this long. */
+#define MULTI_POLL_SLICE_NS 10000000ll
+
+int sys_fd_would_block(int fd, short events)
+{
+    struct pollfd p = {fd, events, 0};
+    /* Ready, hung up, in error, or not an fd (POLLNVAL): the call itself will answer. */
+    if (poll(&p, 1, 0) != 0)
+        return 0;
+    int fl = fcntl(fd, F_GETFL);
+    return fl >= 0 && !(fl & O_NONBLOCK);
+}
+
+int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,
+                        int64_t timeout_result)
+{
+    t->wait_fd = fd;
+    t->wait_events = events;
+    t->timeout_result = timeout_result;
+    sched_block(t, BLOCK_FD, deadline);
+    return 0;
+}
+
+/* A poll timeout in ms as a deadline: -1 (negative: forever) or now + ms. */
+static int64_t ms_deadline(struct emu *e, int timeout_ms)
+{
+    return timeout_ms < 0 ? -1 : sys_deadline_after(e, (int64_t)timeout_ms * 1000000);
+}
+
+/* ---- epoll -------------------------------------------------------------------------------- */
+
+int64_t sys_epoll_create1(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(epoll_create1(arg_int(a[0])));
+}
+
+/* The size hint is ignored since Linux 2.6.8 but must be positive (man 2 epoll_create). */
+int64_t sys_epoll_create(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return arg_int(a[0]) <= 0 ? -EINVAL : sys_host(epoll_create1(0));
+}
+
+/* epoll_ctl(epfd, op, fd, event): the event is read for ADD/MOD only; DEL may pass NULL. The
+ * data word is the guest's (Go stores a *pollDesc) and comes back untouched. */
+int64_t sys_epoll_ctl(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int op = arg_int(a[1]);
+    struct linux_epoll_event g;
+    struct epoll_event h = {0};
+    if (op != LINUX_EPOLL_CTL_DEL) {
+        if (mem_copy_from(&e->mem, &g, a[3], sizeof(g)))
+            return -EFAULT;
+        h = guest_to_host_epoll_event(&g);
+    }
+    return sys_host(epoll_ctl(arg_int(a[0]), op, arg_int(a[2]), &h));
+}
+
+static int64_t copy_out_events(struct emu *e, uint64_t addr, const struct epoll_event *h, int n)
+{
+    for (int i = 0; i < n; i++) {
+        struct linux_epoll_event g = host_to_guest_epoll_event(&h[i]);
+        if (mem_copy_to(&e->mem, addr + (uint64_t)i * sizeof(g), &g, sizeof(g)))
+            return -EFAULT;
+    }
+    return n;
+}
+
+/* epoll_wait: the host is asked without waiting; with nothing ready and a timeout, the thread
+ * blocks on the epoll fd itself (readable when any event is) until then, and 0 events is the
+ * answer at the deadline. A re-executed wait starts its timeout again: only a spurious
+ * readiness makes it longer. The signal mask of epoll_pwait is not applied (no delivery yet). */
+static int64_t do_epoll_wait(struct emu *e, struct thread *t, int epfd, uint64_t events,
+                             int maxevents, int timeout_ms)
+{
+    if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
+        return -EINVAL;
+    struct epoll_event h[EPOLL_BATCH];
+    int want = maxevents < EPOLL_BATCH ? maxevents : EPOLL_BATCH;
+    /* The buffer must be writable before events are taken from the host queue. */
+    struct iovec probe[1];
+    if (mem_iov(&e->mem, events, (size_t)want * sizeof(struct linux_epoll_event), GPROT_WRITE,
+                probe, 1) < 0)
+        return -EFAULT;
+    int n = epoll_wait(epfd, h, want, 0);
+    if (n < 0)
+        return sys_errno(errno);
+    if (n > 0)
+        return copy_out_events(e, events, h, n);
+    if (timeout_ms == 0)
+        return 0;
+    return sys_block_on_fd(t, epfd, POLLIN, ms_deadline(e, timeout_ms), 0);
+}
+
+int64_t sys_epoll_wait(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return do_epoll_wait(e, t, arg_int(a[0]), a[1], arg_int(a[2]), arg_int(a[3]));
+}
+
+int64_t sys_epoll_pwait(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    if (a[4] && a[5] != 8)
+        return -EINVAL;
+    return do_epoll_wait(e, t, arg_int(a[0]), a[1], arg_int(a[2]), arg_int(a[3]));
+}
+
+/* ---- poll, ppoll --------------------------------------------------------------------------- */
+
+_Static_assert(sizeof(struct pollfd) == sizeof(struct linux_pollfd), "pollfd layout");
+
+/* Polls the guest's pollfd array once without waiting (struct pollfd is the same on host and
+ * guest) and writes revents back. On a wait, blocks: a single fd is watched exactly; no fd
+ * is a plain sleep; several fds are not tracked by the scheduler, so the thread watches the
+ * first for at most MULTI_POLL_SLICE_NS and then returns 0 — an early timeout, which callers
+ * of poll must handle anyway after signals. */
+static int64_t do_poll(struct emu *e, struct thread *t, uint64_t addr, uint64_t nfds,
+                       int64_t deadline)
+{
+    if (nfds > 65536)   /* beyond RLIMIT_NOFILE's usual hard limit (man 2 poll, EINVAL) */
+        return -EINVAL;
+    struct linux_pollfd *p = nfds ? calloc(nfds, sizeof(*p)) : NULL;
+    if (nfds && !p)
+        return -ENOMEM;
+    int64_t r = nfds && mem_copy_from(&e->mem, p, addr, nfds * sizeof(*p)) ? -EFAULT : 0;
+    if (!r)
+        r = sys_host(poll((struct pollfd *)p, nfds, 0));
+    if (r > 0 && mem_copy_to(&e->mem, addr, p, nfds * sizeof(*p)))
+        r = -EFAULT;
+    if (r == 0 && deadline != 0) {
+        if (nfds == 0) {
+            t->timeout_result = 0;
+            sched_block(t, BLOCK_SLEEP, deadline);
+        } else if (nfds == 1) {
+            r = sys_block_on_fd(t, p[0].fd, p[0].events, deadline, 0);
+        } else {
+            int64_t slice = sys_deadline_after(e, MULTI_POLL_SLICE_NS);
+            r = sys_block_on_fd(t, p[0].fd, p[0].events,
+                                deadline < 0 || slice < deadline ? slice : deadline, 0);
+        }
+    }
+    free(p);
+    return r;
+}
+
+/* Deadline 0 means "do not wait" below; an already-passed deadline is the same thing. */
+static int64_t clamp_deadline(struct emu *e, int64_t deadline)
+{
+    return deadline >= 0 && deadline <= emu_monotonic_ns(e) ? 0 : deadline;
+}
+
+int64_t sys_poll(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int timeout = arg_int(a[2]);
+    int64_t deadline = timeout == 0 ? 0 : clamp_deadline(e, ms_deadline(e, timeout));
+    return do_poll(e, t, a[0], arg_uint(a[1]), deadline);
+}
+
+/* ppoll(fds, nfds, tmo, sigmask, sigsetsize): a NULL timeout waits forever; the signal mask is
+ * not applied (no delivery yet). */
+int64_t sys_ppoll(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int64_t ns, deadline = -1;
+    if (a[3] && a[4] != 8)
+        return -EINVAL;
+    if (a[2]) {
+        int64_t r = sys_read_timespec_ns(e, a[2], &ns);
+        if (r)
+            return r;
+        deadline = ns == 0 ? 0 : clamp_deadline(e, sys_deadline_after(e, ns));
+    }
+    return do_poll(e, t, a[0], arg_uint(a[1]), deadline);
+}

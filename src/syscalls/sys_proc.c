@@ -1,0 +1,271 @@
+/* sys_proc.c — the process and its identity: exit, ids, uname, resource limits, CPU
+ * affinity, arch_prctl (the FS base Go's TLS needs first, reference §2 step 2), prctl and the
+ * thread-library hooks Go does not use (set_tid_address, set_robust_list, rseq). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "syscalls/linux_abi.h"
+#include "syscalls/syscalls.h"
+
+#define STACK_RLIMIT (8ull << 20)   /* what the guest's stack limit reports: Linux's default */
+
+/* ---- exit --------------------------------------------------------------------------------- */
+
+/* exit ends one thread (Go's exitThread); if it was the last, its status is the process's. */
+int64_t sys_exit(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    thread_exit(e, t);
+    if (e->exited)
+        e->exit_status = arg_int(a[0]) & 0xff;
+    return 0;
+}
+
+int64_t sys_exit_group(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    e->exited = 1;
+    e->exit_status = arg_int(a[0]) & 0xff;
+    t->cpu.stop = STOP_EXIT;
+    return 0;
+}
+
+/* ---- identity ---------------------------------------------------------------------------- */
+
+int64_t sys_getpid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return e->pid;
+}
+
+int64_t sys_gettid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return t->tid;
+}
+
+/* In deterministic mode the parent is reported as pid 1 so traces do not carry host pids. */
+int64_t sys_getppid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return e->opt.deterministic ? 1 : getppid();
+}
+
+int64_t sys_getuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getuid(); }
+int64_t sys_geteuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return geteuid(); }
+int64_t sys_getgid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getgid(); }
+int64_t sys_getegid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getegid(); }
+
+/* The host's names and release, as an x86-64 Linux (the host is one). */
+int64_t sys_uname(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    struct utsname h;
+    struct linux_utsname g;
+    if (uname(&h) < 0)
+        return sys_errno(errno);
+    memset(&g, 0, sizeof(g));
+    host_to_guest_utsname(&h, &g);
+    snprintf(g.sysname, sizeof(g.sysname), "Linux");
+    snprintf(g.machine, sizeof(g.machine), "x86_64");
+    return mem_copy_to(&e->mem, a[0], &g, sizeof(g)) ? -EFAULT : 0;
+}
+
+int64_t sys_sysinfo(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    struct sysinfo h;
+    if (sysinfo(&h) < 0)
+        return sys_errno(errno);
+    struct linux_sysinfo g = host_to_guest_sysinfo(&h);
+    g.uptime = emu_monotonic_ns(e) / 1000000000ll;
+    return mem_copy_to(&e->mem, a[0], &g, sizeof(g)) ? -EFAULT : 0;
+}
+
+/* ---- resource limits ------------------------------------------------------------------- */
+
+/* Limits whose host value is the guest's own: the guest's files are goemu's files. Others
+ * are read from the host but a new value is only checked, not applied, since lowering e.g.
+ * RLIMIT_AS or RLIMIT_DATA would constrain goemu rather than the guest. */
+static int applies_to_host(int res)
+{
+    return res == LINUX_RLIMIT_NOFILE || res == LINUX_RLIMIT_FSIZE || res == LINUX_RLIMIT_CORE;
+}
+
+static int64_t get_limit(int res, struct linux_rlimit *out)
+{
+    struct rlimit h;
+    if (res == LINUX_RLIMIT_STACK) {
+        /* goemu maps the guest stack itself; report Linux's default 8 MiB soft limit. */
+        *out = (struct linux_rlimit){STACK_RLIMIT, LINUX_RLIM_INFINITY};
+        return 0;
+    }
+    if (getrlimit((__rlimit_resource_t)res, &h) < 0)
+        return sys_errno(errno);
+    *out = (struct linux_rlimit){h.rlim_cur, h.rlim_max};
+    return 0;
+}
+
+static int64_t set_limit(int res, const struct linux_rlimit *in)
+{
+    if (in->rlim_cur > in->rlim_max)
+        return -EINVAL;
+    if (!applies_to_host(res))
+        return 0;
+    struct rlimit h = {in->rlim_cur, in->rlim_max};
+    return sys_host(setrlimit((__rlimit_resource_t)res, &h));
+}
+
+/* prlimit64(pid, resource, new, old): old is read before new is applied (man 2 getrlimit).
+ * Only this process (pid 0 or its own pid) can be named. */
+static int64_t do_prlimit(struct emu *e, int pid, int res, uint64_t new_addr, uint64_t old_addr)
+{
+    struct linux_rlimit nl, ol;
+    if (res < 0 || res >= LINUX_RLIM_NLIMITS)
+        return -EINVAL;
+    if (pid != 0 && pid != e->pid)
+        return -ESRCH;
+    if (new_addr && mem_copy_from(&e->mem, &nl, new_addr, sizeof(nl)))
+        return -EFAULT;
+    int64_t r = get_limit(res, &ol);
+    if (r)
+        return r;
+    if (new_addr && (r = set_limit(res, &nl)))
+        return r;
+    if (old_addr && mem_copy_to(&e->mem, old_addr, &ol, sizeof(ol)))
+        return -EFAULT;
+    return 0;
+}
+
+int64_t sys_prlimit64(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return do_prlimit(e, arg_int(a[0]), arg_int(a[1]), a[2], a[3]);
+}
+
+int64_t sys_getrlimit(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return do_prlimit(e, 0, arg_int(a[0]), 0, a[1]);
+}
+
+int64_t sys_setrlimit(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return do_prlimit(e, 0, arg_int(a[0]), a[1], 0);
+}
+
+/* ---- scheduling ---------------------------------------------------------------------------- */
+
+/* pid 0 is the caller; otherwise a live tid of this process. */
+static int names_thread(struct emu *e, int pid)
+{
+    return pid == 0 || sys_find_thread(e, pid) != NULL;
+}
+
+/* Reports opt.ncpus CPUs (what GOMAXPROCS becomes, reference §2 step 5). The kernel writes
+ * cpumask_size() = whole longs of bits and returns that count; a buffer smaller than that,
+ * or not a multiple of 8 bytes, is -EINVAL (kernel/sched/core.c sched_getaffinity). */
+int64_t sys_sched_getaffinity(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int ncpus = e->opt.ncpus > 0 ? e->opt.ncpus : 1;
+    unsigned len = arg_uint(a[1]);
+    unsigned size = (unsigned)(ncpus + 63) / 64 * 8;
+    if (len < size || (len & 7))
+        return -EINVAL;
+    if (!names_thread(e, arg_int(a[0])))
+        return -ESRCH;
+    uint8_t mask[1024] = {0};
+    if (size > sizeof(mask))
+        return -EINVAL;
+    for (int i = 0; i < ncpus; i++)
+        mask[i / 8] |= (uint8_t)(1u << (i % 8));
+    return mem_copy_to(&e->mem, a[2], mask, size) ? -EFAULT : (int64_t)size;
+}
+
+/* Accepted and ignored: every guest thread runs on the one host thread anyway. */
+int64_t sys_sched_setaffinity(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return names_thread(e, arg_int(a[0])) ? 0 : -ESRCH;
+}
+
+int64_t sys_sched_yield(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    t->cpu.stop = STOP_YIELD;
+    return 0;
+}
+
+/* ---- architecture and thread-library hooks -------------------------------------------- */
+
+/* ARCH_SET_FS/GS beyond the user address space is -EPERM (arch/x86/kernel/process_64.c). */
+int64_t sys_arch_prctl(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t addr = a[1];
+    switch (arg_int(a[0])) {
+    case LINUX_ARCH_SET_FS:
+    case LINUX_ARCH_SET_GS:
+        if (addr >= GUEST_ADDR_LIMIT)
+            return -EPERM;
+        t->cpu.segbase[arg_int(a[0]) == LINUX_ARCH_SET_FS ? SEG_FS : SEG_GS] = addr;
+        return 0;
+    case LINUX_ARCH_GET_FS:
+        return mem_copy_to(&e->mem, addr, &t->cpu.segbase[SEG_FS], 8) ? -EFAULT : 0;
+    case LINUX_ARCH_GET_GS:
+        return mem_copy_to(&e->mem, addr, &t->cpu.segbase[SEG_GS], 8) ? -EFAULT : 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* The thread name ("comm"): struct thread has no field for it, so PR_SET_NAME is checked and
+ * accepted and PR_GET_NAME reports the executable's base name, Linux's initial comm. */
+static int64_t get_thread_name(struct emu *e, uint64_t addr)
+{
+    char comm[16] = {0};
+    const char *path = e->exe_path ? e->exe_path : "";
+    const char *base = strrchr(path, '/');
+    snprintf(comm, sizeof(comm), "%s", base ? base + 1 : path);
+    return mem_copy_to(&e->mem, addr, comm, sizeof(comm)) ? -EFAULT : 0;
+}
+
+int64_t sys_prctl(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    enum { PR_SET_PDEATHSIG_ = 1, PR_GET_DUMPABLE_ = 3, PR_SET_DUMPABLE_ = 4, PR_SET_NAME_ = 15,
+           PR_GET_NAME_ = 16, PR_SET_NO_NEW_PRIVS_ = 38, PR_SET_VMA_ = 0x53564d41 };
+    char name[16];
+    switch (arg_int(a[0])) {
+    case PR_SET_NAME_:
+        /* Linux copies at most 16 bytes and terminates them; only a fault is an error. */
+        return mem_copy_from(&e->mem, name, a[1], 1) ? -EFAULT : 0;
+    case PR_GET_NAME_:
+        return get_thread_name(e, a[1]);
+    case PR_GET_DUMPABLE_:
+        return 1;
+    case PR_SET_PDEATHSIG_:
+    case PR_SET_DUMPABLE_:
+    case PR_SET_NO_NEW_PRIVS_:
+        return 0;
+    case PR_SET_VMA_:
+        /* Go 1.27 names its metadata; the reference kernel said -EINVAL too (§3.1). */
+        return -EINVAL;
+    default:
+        return sys_unimplemented(t, "prctl option", arg_uint(a[0]), -EINVAL);
+    }
+}
+
+/* Stored for thread_exit, which clears the word and wakes a futex on it (man 2
+ * set_tid_address). Returns the caller's tid. */
+int64_t sys_set_tid_address(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    t->clear_child_tid = a[0];
+    return t->tid;
+}
+
+/* Robust futex lists matter only when a thread dies holding a lock; Go never registers one.
+ * The size must still be struct robust_list_head's (24 bytes), as Linux checks. */
+int64_t sys_set_robust_list(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return a[1] == 24 ? 0 : -EINVAL;
+}
+
+/* rseq is optional: -ENOSYS tells a libc to do without it. Go does not call it. Silent,
+ * because it is a deliberate answer, not a missing feature. */
+int64_t sys_rseq(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return -ENOSYS;
+}

@@ -1,0 +1,69 @@
+/* syscalls.h — inside the syscall layer: the handler type, every handler (declared from
+ * table.def), and the helpers the sys_*.c files share: argument decoding, host errno
+ * translation, guest paths and timespecs, fd readiness, signal posting. */
+#ifndef GOEMU_SYSCALLS_H
+#define GOEMU_SYSCALLS_H
+
+#include <stdint.h>
+
+#include "emu.h"
+
+/* A handler gets the six raw argument registers and returns the value for rax: a result or
+ * -errno. Handlers that block the thread return what rax should hold once it wakes. */
+typedef int64_t sys_fn(struct emu *e, struct thread *t, const uint64_t a[6]);
+
+#define SYSCALL(nr, name, handler, fmt) sys_fn handler;
+#include "syscalls/table.def"
+#undef SYSCALL
+
+#define SYS_NR_MAX 512
+
+/* names.c: the x86-64 name of syscall nr, NULL if none. */
+const char *sys_name(unsigned nr);
+
+/* strace.c: formats "name(args" for --strace before the call, and the result after. */
+void strace_format_call(struct emu *e, char *buf, size_t size, const char *name,
+                        const char *fmt, const uint64_t a[6]);
+void strace_print(struct thread *t, const char *call, const char *fmt, int64_t ret,
+                  int blocked);
+
+/* errno.c: the one place host errno becomes a guest -errno. */
+int64_t sys_errno(int host_errno);
+/* A host call's result: r itself, or -errno (guest numbering) when r == -1. */
+int64_t sys_host(int64_t r);
+
+/* dispatch.c: prints "goemu: unimplemented WHAT VALUE at rip ...: returning -E..." once per
+ * (what, value) pair. Returns err so a handler can `return sys_unimplemented(...)`. */
+int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, int64_t err);
+
+/* Integer syscall parameters are C ints: the kernel reads the low 32 bits (reference §3.1,
+ * Go 1.19 passes AT_FDCWD as 0x00000000ffffff9c). */
+static inline int arg_int(uint64_t v) { return (int)(uint32_t)v; }
+static inline unsigned arg_uint(uint64_t v) { return (uint32_t)v; }
+
+/* sys_fs.c: reads a guest path into buf (LINUX_PATH_MAX bytes): 0, -EFAULT, -ENAMETOOLONG. */
+int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf);
+
+/* sys_time.c: reads a guest timespec as nanoseconds: 0, -EFAULT, or -EINVAL (negative
+ * seconds or tv_nsec outside [0, 1e9)). Saturates at INT64_MAX. */
+int64_t sys_read_timespec_ns(struct emu *e, uint64_t addr, int64_t *ns);
+/* Monotonic deadline ns from now, saturating (never overflows into the past). */
+int64_t sys_deadline_after(struct emu *e, int64_t ns);
+
+/* sys_poll.c: whether a call on host fd for events would block the (single) host thread:
+ * the fd is in blocking mode and poll() says it is not ready. */
+int sys_fd_would_block(int fd, short events);
+/* Blocks t until fd is ready for events (the SYSCALL is then re-executed) or the deadline
+ * (-1: none) passes, when rax becomes timeout_result. Returns 0 for the handler to return. */
+int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,
+                        int64_t timeout_result);
+
+/* sys_thread.c: the live thread with this tid, or NULL. */
+struct thread *sys_find_thread(struct emu *e, int tid);
+
+/* sys_signal.c: posts signal sig (1..64) to thread target, or to the process when target is
+ * NULL, as Linux does at generation: SIGKILL kills, an ignored unblocked signal is dropped,
+ * anything else becomes pending for signal_deliver.c. */
+void sig_post(struct emu *e, struct thread *target, int sig);
+
+#endif
