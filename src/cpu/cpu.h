@@ -81,7 +81,8 @@ struct cpu {
     uint64_t rflags;        /* non-arithmetic bits always; arithmetic bits when cc_op==CC_EFLAGS */
 
     xmm_t xmm[16];
-    uint32_t mxcsr;
+    uint32_t mxcsr;         /* see cpu_mxcsr_unload: may lag the host's sticky flags */
+    uint8_t mxcsr_live;     /* the host MXCSR holds this guest's control bits right now */
 
     uint64_t insn_rip;      /* address of the instruction being executed */
     uint64_t cur_block_start; /* start of the decoded block being executed (exec.c) */

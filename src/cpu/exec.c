@@ -209,6 +209,16 @@ void op_fetch_fault(struct cpu *c, const struct insn *i)
     mem_fault(c, c->insn_rip + i->len, 0);
 }
 
+void cpu_mxcsr_unload(struct cpu *c)
+{
+    if (!c->mxcsr_live)
+        return;
+    uint32_t st, def = MXCSR_DEFAULT;
+    __asm__ volatile("stmxcsr %0\n\tldmxcsr %1" : "=m"(st) : "m"(def));
+    c->mxcsr |= st & 0x3f;
+    c->mxcsr_live = 0;
+}
+
 /* ---- the loop --------------------------------------------------------------------------- */
 
 /* Only a block's last instruction can transfer control, so only it needs c->rip (the next
@@ -268,6 +278,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
     uint64_t limit = c->icount + budget;
     c->fault_jmp = &jb;
     if (setjmp(jb)) {
+        cpu_mxcsr_unload(c);
         c->fault_jmp = saved;
         c->stop = STOP_NONE;
         return STOP_FAULT;
@@ -283,6 +294,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         if (c->stop != STOP_NONE || c->icount >= limit)
             break;
     }
+    cpu_mxcsr_unload(c);
     enum cpu_stop why = c->stop;
     c->stop = STOP_NONE;
     c->fault_jmp = saved;

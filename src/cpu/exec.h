@@ -38,6 +38,10 @@ op_fn op_fetch_fault;
  * NULL outside cpu_run). */
 const struct insn *cpu_current_insn(const struct cpu *c);
 
+/* Folds the sticky exception flags the host MXCSR accumulated for this guest into c->mxcsr
+ * and gives the host back its default MXCSR (ops_sse.h explains the lazy scheme). */
+void cpu_mxcsr_unload(struct cpu *c);
+
 /* Optional symbolizer for diagnostics: fills buf with "name+0xoff" for addr, or "". */
 extern void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
 

@@ -12,8 +12,7 @@
     {                                                                                             \
         __m128i d = xmm_get(c, i->reg[0]);                                                        \
         uint32_t csr = sse_host_csr(c), st;                                                       \
-        __asm__ volatile("ldmxcsr %[csr]\n\t" mn "l %[s], %[d]\n\tstmxcsr %[st]"                 \
-                         : [d] "+x"(d), [st] "=m"(st) : [csr] "m"(csr), [s] "r"(v));               \
+        SSE_RUN(c, csr, st, mn "l %[s], %[d]", ([d] "+x"(d)), ([s] "r"(v)));                     \
         sse_host_done(c, csr, st);                                                                \
         xmm_set(c, i->reg[0], d);                                                                 \
     }                                                                                             \
@@ -21,8 +20,7 @@
     {                                                                                             \
         __m128i d = xmm_get(c, i->reg[0]);                                                        \
         uint32_t csr = sse_host_csr(c), st;                                                       \
-        __asm__ volatile("ldmxcsr %[csr]\n\t" mn "q %[s], %[d]\n\tstmxcsr %[st]"                 \
-                         : [d] "+x"(d), [st] "=m"(st) : [csr] "m"(csr), [s] "r"(v));               \
+        SSE_RUN(c, csr, st, mn "q %[s], %[d]", ([d] "+x"(d)), ([s] "r"(v)));                     \
         sse_host_done(c, csr, st);                                                                \
         xmm_set(c, i->reg[0], d);                                                                 \
     }                                                                                             \
@@ -64,8 +62,7 @@ CVT_SI2F(cvtsi2sd, "cvtsi2sd")
     {                                                                                             \
         uint32_t csr = sse_host_csr(c), st;                                                       \
         type v;                                                                                   \
-        __asm__ volatile("ldmxcsr %[csr]\n\t" #name " %[s], %[d]\n\tstmxcsr %[st]"              \
-                         : [d] "=r"(v), [st] "=m"(st) : [csr] "m"(csr), [s] "x"(s));               \
+        SSE_RUN(c, csr, st, #name " %[s], %[d]", ([d] "=r"(v)), ([s] "x"(s)));                   \
         sse_host_done(c, csr, st);                                                                \
         c->gpr[i->reg[0]] = v;                                                                    \
     }                                                                                             \

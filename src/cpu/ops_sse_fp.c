@@ -110,9 +110,8 @@ static inline void sse_set_comi_flags(struct cpu *c, _Bool zf, _Bool pf, _Bool c
     {                                                                                             \
         uint32_t csr = sse_host_csr(c), st;                                                       \
         _Bool zf, pf, cf;                                                                         \
-        __asm__ volatile("ldmxcsr %[csr]\n\t" #name " %[b], %[a]\n\tstmxcsr %[st]"              \
-                         : "=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf), [st] "=m"(st)                   \
-                         : [csr] "m"(csr), [a] "x"(a), [b] "x"(b));                               \
+        SSE_RUN(c, csr, st, #name " %[b], %[a]", ("=@ccz"(zf), "=@ccp"(pf), "=@ccc"(cf)),      \
+                ([a] "x"(a), [b] "x"(b)));                                                        \
         sse_host_done(c, csr, st);                                                                \
         sse_set_comi_flags(c, zf, pf, cf);                                                        \
     }                                                                                             \

@@ -251,12 +251,15 @@ static void op_ldmxcsr(struct cpu *c, const struct insn *i)
     uint32_t v = (uint32_t)mem_ld(c, insn_ea(c, i), 4);
     if (v & ~MXCSR_MASK)
         sse_gp(c);
+    cpu_mxcsr_unload(c);  /* new control bits: the live host MXCSR is stale */
     c->mxcsr = v;
 }
 
 static void op_stmxcsr(struct cpu *c, const struct insn *i)
 {
-    mem_st(c, insn_ea(c, i), 4, c->mxcsr);
+    uint64_t ea = insn_ea(c, i);
+    cpu_mxcsr_unload(c);  /* fold in the flags the host accumulated */
+    mem_st(c, ea, 4, c->mxcsr);
 }
 
 static op_fn *sel_m32(const struct insn *i, op_fn *fn)

@@ -13,6 +13,7 @@ static void op_syscall(struct cpu *c, const struct insn *i)
 {
     if (!c->thread)  /* unit tests and the oracle run without a process */
         cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0);
+    cpu_mxcsr_unload(c);  /* syscalls (clone, signals) see and copy the whole MXCSR */
     sys_dispatch(c->thread->emu, c->thread);
 }
 
