@@ -1,0 +1,3 @@
+module goemu.test/floatbench
+
+go 1.19

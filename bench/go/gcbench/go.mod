@@ -1,0 +1,3 @@
+module goemu.test/gcbench
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/intbench
+
+go 1.19

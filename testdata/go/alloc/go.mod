@@ -1,0 +1,3 @@
+module goemu.test/alloc
+
+go 1.19

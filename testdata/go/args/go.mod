@@ -1,0 +1,3 @@
+module goemu.test/args
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/floats
+
+go 1.19

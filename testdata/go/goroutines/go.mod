@@ -1,0 +1,3 @@
+module goemu.test/goroutines
+
+go 1.19

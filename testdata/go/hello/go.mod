@@ -1,0 +1,3 @@
+module goemu.test/hello
+
+go 1.19

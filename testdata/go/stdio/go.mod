@@ -1,0 +1,3 @@
+module goemu.test/stdio
+
+go 1.19

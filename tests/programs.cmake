@@ -1,0 +1,43 @@
+# Golden-output tests: every Go test program built by testdata/build.sh, for every Go release
+# under testdata/bin/<release>/, runs under goemu and must reproduce the native run's stdout,
+# stderr and exit status byte for byte (expected files in testdata/go/<name>/, written by
+# testdata/expect.sh --rebase). Test names: program.<release>.<binary>, label "program".
+# <name>-stripped binaries are checked against <name>'s expected output.
+
+get_filename_component(GOEMU_TESTDATA ${CMAKE_CURRENT_LIST_DIR}/../testdata ABSOLUTE)
+set(GOEMU_RUN_PROGRAM ${CMAKE_CURRENT_LIST_DIR}/run_program.sh)
+
+file(GLOB _goemu_releases LIST_DIRECTORIES true CONFIGURE_DEPENDS ${GOEMU_TESTDATA}/bin/go*)
+foreach(_reldir ${_goemu_releases})
+  if(NOT IS_DIRECTORY ${_reldir})
+    continue()
+  endif()
+  get_filename_component(_release ${_reldir} NAME)
+  file(GLOB _bins CONFIGURE_DEPENDS ${_reldir}/*)
+  foreach(_bin ${_bins})
+    get_filename_component(_binname ${_bin} NAME)
+    string(REGEX REPLACE "-stripped$" "" _prog ${_binname})
+    set(_dir ${GOEMU_TESTDATA}/go/${_prog})
+    if(NOT EXISTS ${_dir}/expected.stdout)
+      message(WARNING "programs.cmake: no ${_dir}/expected.stdout for ${_release}/${_binname}; not tested")
+      continue()
+    endif()
+
+    set(_args "")
+    if(EXISTS ${_dir}/args)          # one argument per line
+      file(STRINGS ${_dir}/args _args)
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_dir}/args)
+    endif()
+    set(_env "GOEMU_TEST_OUTDIR=${CMAKE_CURRENT_BINARY_DIR}/program-out/${_release}/${_binname}")
+    if(EXISTS ${_dir}/env)           # NAME=value per line, no semicolons
+      file(STRINGS ${_dir}/env _extra_env)
+      list(APPEND _env ${_extra_env})
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${_dir}/env)
+    endif()
+
+    set(_test program.${_release}.${_binname})
+    add_test(NAME ${_test}
+             COMMAND bash ${GOEMU_RUN_PROGRAM} $<TARGET_FILE:goemu> ${_bin} ${_dir} ${_args})
+    set_tests_properties(${_test} PROPERTIES TIMEOUT 300 LABELS program ENVIRONMENT "${_env}")
+  endforeach()
+endforeach()
