@@ -10,6 +10,7 @@
 #include "cpu/mem.h"
 
 struct symtab;
+struct trace;
 
 /* Why a blocked thread waits and what wakes it (thread.block). */
 enum block_kind {
@@ -22,10 +23,20 @@ enum block_kind {
 
 enum thread_state { THREAD_RUNNABLE, THREAD_BLOCKED, THREAD_EXITED };
 
+/* A thread's alternate signal stack as Linux keeps it (sas_ss_sp/size/flags): flags are what
+ * sigaltstack was given (SS_AUTODISARM, or SS_DISABLE after a reset); size 0 = none. */
 struct guest_sigaltstack {
     uint64_t sp;
     int32_t flags;
     uint64_t size;
+};
+
+/* Who generated a pending standard signal: the siginfo fields it is delivered with. */
+struct sig_source {
+    int32_t code;    /* si_code: SI_USER, SI_TKILL, SI_KERNEL, CLD_EXITED... */
+    int32_t pid;     /* si_pid */
+    uint32_t uid;    /* si_uid */
+    int32_t status;  /* si_status (SIGCHLD) */
 };
 
 struct thread {
@@ -44,7 +55,12 @@ struct thread {
 
     uint64_t sigmask;       /* blocked signals, bit (n-1) for signal n */
     uint64_t sigpending;    /* thread-directed pending signals */
+    struct sig_source sigsrc[65];  /* siginfo of each thread-pending signal */
     struct guest_sigaltstack altstack;
+    /* The last exception's trap number, error code and page-fault address: Linux keeps them
+     * per thread and writes them into every signal frame, faults or not (reference §5.2). */
+    int32_t trap_nr, trap_err;
+    uint64_t trap_cr2;
     uint64_t clear_child_tid;
 
     struct thread *next;    /* in emu.threads, creation order */
@@ -74,9 +90,11 @@ struct emu {
     int nthreads_live;
     int next_tid;
     int pid;
+    int ppid;   /* --deterministic, in a forked child: the parent's pid (else getppid shows 1) */
 
     struct guest_sigaction sigactions[65];  /* index = signal number */
     uint64_t sigpending;                    /* process-directed pending signals */
+    struct sig_source sigsrc[65];           /* siginfo of each process-pending signal */
 
     const char *exe_path;      /* guest program path as given (AT_EXECFN, /proc/self/exe) */
     char *exe_realpath;        /* absolute path for readlink("/proc/self/exe") */
@@ -84,6 +102,13 @@ struct emu {
     unsigned phnum;
     uint64_t brk_start, brk_cur;
     struct symtab *syms;
+    struct trace *trace;       /* --trace-startup (src/trace/trace.h); NULL when off */
+
+    /* goemu itself, for execve of another static x86-64 binary (sys_process.c): the host path
+     * of the goemu executable and the options it was started with (NULL-terminated, without
+     * --argv0). self_exe NULL: such a target is run by the host instead. */
+    const char *self_exe;
+    char **self_opts;
 
     int exited;                /* exit_group called or killed */
     int exit_status;           /* the process's status as a shell reports it */
@@ -113,19 +138,31 @@ int sched_futex_wake(struct emu *e, uint64_t addr, int count);
 /* Runs all guest threads until the process exits; returns its exit status. */
 int sched_run(struct emu *e);
 
-/* Signals (src/syscalls/signal_deliver.c). */
-/* Delivers one pending, unblocked signal to t (frame + handler entry, or its default
- * action). Returns 1 when a handler frame was built. */
+/* Signals (src/syscalls/signal_deliver.c; docs/signals.md). */
+/* Delivers every pending signal t does not block, as Linux does on the way to user mode:
+ * lowest number first (thread-directed before process-directed), each handler frame on top
+ * of the previous one, or the default action. Returns 1 when a handler frame was built. */
 int sig_deliver(struct emu *e, struct thread *t);
-/* Whether t has a pending signal it does not block (a blocked syscall should end). */
+/* Whether t has a pending signal it does not block and should take (a blocked syscall
+ * should end). */
 int sig_wants_wake(struct emu *e, struct thread *t);
 /* t's instruction raised t->cpu.fault: enter the guest handler or die as Linux would. */
 void sig_deliver_fault(struct emu *e, struct thread *t);
 /* rt_sigreturn: restores t from the signal frame below rsp; returns the restored rax. */
 int64_t sig_return(struct emu *e, struct thread *t);
-/* Host signals (SIGINT, SIGTERM, ...) sent to goemu are queued for the guest. */
-void sig_forward_host_signals(void);
+/* Host signals (SIGINT, SIGTERM, ...) sent to goemu are queued for the guest, which starts
+ * with the ignored dispositions and blocked mask goemu inherited (as execve(2) passes them
+ * on). Call once the main thread exists. sig_poll_host posts what arrived. */
+void sig_forward_host_signals(struct emu *e);
 void sig_poll_host(struct emu *e);
+/* rt_sigaction changed sig's handler: goemu's host disposition follows whether the guest
+ * ignores it, so programs it execs inherit that (no-op until forwarding is on). */
+void sig_host_follow(int sig, uint64_t handler);
+/* ppoll for the scheduler's idle wait (timeout_ns < 0: none) that cannot miss a forwarded
+ * host signal: returns 0 at once if one is already waiting, else ppoll's result (-1 with
+ * EINTR when one arrives during the wait). */
+struct pollfd;
+int sig_host_ppoll(struct pollfd *pfd, unsigned long n, int64_t timeout_ns);
 
 /* Terminates the process as if killed by signal signo (status 128+signo), printing what
  * Linux/bash would. */

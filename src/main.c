@@ -15,10 +15,13 @@
 #include "elf/stack.h"
 #include "elf/symbols.h"
 #include "emu.h"
+#include "trace/trace.h"
 
 extern char **environ;
 
 static struct emu the_emu;
+static char *guest_argv0;   /* --argv0: how execve in a guest re-runs goemu (sys_process.c) */
+static struct { int on, format; const char *file; } trace_opt;   /* --trace-* */
 
 static void usage(FILE *f)
 {
@@ -33,6 +36,11 @@ static void usage(FILE *f)
         "  --quantum N       instructions per scheduling slice (default 100000)\n"
         "  --strace          log every syscall to stderr\n"
         "  --stats           print instructions retired and MIPS to stderr at exit\n"
+        "  --argv0 NAME      the guest's argv[0] (default PROGRAM; AT_EXECFN stays PROGRAM)\n"
+        "  --trace-startup   annotated boot log up to main.main on stderr (docs/boot.md);\n"
+        "                    implies --deterministic\n"
+        "  --trace-file=PATH write the startup trace to PATH instead (implies --trace-startup)\n"
+        "  --trace-format=F  text (default), json (JSON lines) or chrome (trace-event file)\n"
         "  --help            this text\n"
         "  --version         goemu's version\n");
 }
@@ -58,7 +66,8 @@ static void random_bytes(struct emu *e, uint8_t out[16])
 
 static int parse_options(int argc, char **argv, struct emu_options *opt, int *stats)
 {
-    enum { O_CPUS = 256, O_DET, O_SEED, O_QUANTUM, O_STRACE, O_STATS, O_HELP, O_VERSION };
+    enum { O_CPUS = 256, O_DET, O_SEED, O_QUANTUM, O_STRACE, O_STATS, O_HELP, O_VERSION,
+           O_ARGV0, O_TRACE, O_TRACE_FILE, O_TRACE_FORMAT };
     static const struct option longopts[] = {
         {"cpus", required_argument, 0, O_CPUS},
         {"deterministic", no_argument, 0, O_DET},
@@ -68,6 +77,10 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
         {"stats", no_argument, 0, O_STATS},
         {"help", no_argument, 0, O_HELP},
         {"version", no_argument, 0, O_VERSION},
+        {"argv0", required_argument, 0, O_ARGV0},
+        {"trace-startup", no_argument, 0, O_TRACE},
+        {"trace-file", required_argument, 0, O_TRACE_FILE},
+        {"trace-format", required_argument, 0, O_TRACE_FORMAT},
         {0, 0, 0, 0},
     };
     int c;
@@ -86,6 +99,16 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
         case O_QUANTUM: opt->quantum = strtoull(optarg, NULL, 0); break;
         case O_STRACE: opt->strace = 1; break;
         case O_STATS: *stats = 1; break;
+        case O_ARGV0: guest_argv0 = optarg; break;
+        case O_TRACE: trace_opt.on = 1; break;
+        case O_TRACE_FILE: trace_opt.on = 1, trace_opt.file = optarg; break;
+        case O_TRACE_FORMAT:
+            trace_opt.on = 1;
+            if ((trace_opt.format = trace_parse_format(optarg)) < 0) {
+                fprintf(stderr, "goemu: --trace-format wants text, json or chrome\n");
+                exit(2);
+            }
+            break;
         case O_HELP: usage(stdout); exit(0);
         case O_VERSION: printf("goemu %s\n", GOEMU_VERSION); exit(0);
         default: usage(stderr); exit(2);
@@ -97,7 +120,44 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
     }
     if (opt->quantum == 0)
         opt->quantum = 100000;
+    if (trace_opt.on)
+        opt->deterministic = 1;   /* a trace must not depend on the host or the moment */
     return optind;
+}
+
+/* What a guest execve needs to start another goemu like this one (sys_process.c): goemu's
+ * host path, read before the guest can chdir, chroot or exec, and the options that shape the
+ * emulation. Not --argv0 and "--", which that exec supplies itself, nor this run's reports
+ * (--stats, --trace-*), which would land in the child's stderr or over this run's trace file;
+ * the --deterministic a trace implies is kept. */
+static void save_self(struct emu *e, int first, char **argv)
+{
+    static const struct { const char *name; int has_arg; } dropped[] = {
+        {"--argv0", 1}, {"--stats", 0}, {"--trace-startup", 0}, {"--trace-file", 1},
+        {"--trace-format", 1}, {"--", 0},
+    };
+    static char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        e->self_exe = exe;
+    }
+    char **opts = calloc((size_t)first + 2, sizeof(*opts));
+    int k = 0;
+    for (int i = 1; opts && i < first; i++) {
+        size_t len = strcspn(argv[i], "=");
+        size_t d = 0;
+        while (d < sizeof(dropped) / sizeof(dropped[0]) &&
+               (strlen(dropped[d].name) != len || strncmp(argv[i], dropped[d].name, len)))
+            d++;
+        if (d == sizeof(dropped) / sizeof(dropped[0]))
+            opts[k++] = argv[i];
+        else if (dropped[d].has_arg && !argv[i][len])
+            i++;   /* "--trace-file PATH": the value is the next word */
+    }
+    if (opts && e->opt.deterministic)
+        opts[k++] = "--deterministic";
+    e->self_opts = opts;
 }
 
 static void print_stats(struct emu *e, struct timespec *t0)
@@ -120,6 +180,9 @@ int main(int argc, char **argv)
     e->opt.seed = 1;
     int first = parse_options(argc, argv, &e->opt, &stats);
     const char *path = argv[first];
+    save_self(e, first, argv);
+    if (guest_argv0)
+        argv[first] = guest_argv0;   /* elf_build_stack's argv[0]; AT_EXECFN stays path */
 
     if (mem_init(&e->mem) != 0) {
         fprintf(stderr, "goemu: out of memory\n");
@@ -145,17 +208,22 @@ int main(int argc, char **argv)
     struct thread *t = thread_new(e);
     uint8_t rnd[16];
     random_bytes(e, rnd);
-    uint64_t rsp;
-    int r = elf_build_stack(e, argc - first, argv + first, environ, rnd, &rsp);
+    struct elf_stack_info si;
+    int r = elf_build_stack_info(e, argc - first, argv + first, environ, rnd, &si);
     if (!t || r != 0) {
         fprintf(stderr, "goemu: %s: cannot build the initial stack: %s\n", path, strerror(-r));
         return 126;
     }
-    t->cpu.gpr[RSP] = rsp;
+    t->cpu.gpr[RSP] = si.rsp;
     t->cpu.rip = e->entry;
+    if (trace_opt.on && (r = trace_start(e, t, &si, trace_opt.file, trace_opt.format)) != 0) {
+        fprintf(stderr, "goemu: %s: %s\n", trace_opt.file, strerror(-r));
+        return 2;
+    }
 
-    sig_forward_host_signals();
+    sig_forward_host_signals(e);
     int status = sched_run(e);
+    trace_finish(e);   /* a process that ended before main.main */
     if (stats)
         print_stats(e, &t0);
     return status;

@@ -90,6 +90,7 @@ struct cpu {
 
     struct mem *mem;
     struct thread *thread;  /* owning guest thread, NULL in unit tests and the oracle */
+    void *trace;            /* startup-trace state of this thread (src/trace), NULL when off */
 
     enum cpu_stop stop;
     struct cpu_fault fault;

@@ -12,6 +12,7 @@
 #include "decode.h"
 #include "flags.h"
 #include "mem.h"
+#include "trace/trace.h"
 
 #define BLOCK_MAX_INSNS 64
 #define ICACHE_BUCKETS (1u << 16)
@@ -290,6 +291,8 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             b = NULL;
         }
         b = next_block(c, ic, b);
+        if (__builtin_expect(c->trace != NULL, 0))  /* --trace-startup only */
+            trace_block(c, b->start, b->insns, b->n);
         run_block(c, b);
         if (c->stop != STOP_NONE || c->icount >= limit)
             break;

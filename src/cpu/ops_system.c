@@ -8,6 +8,7 @@
 #include "exec.h"
 #include "flags.h"
 #include "operand.h"
+#include "trace/trace.h"
 
 static void op_syscall(struct cpu *c, const struct insn *i)
 {
@@ -21,8 +22,10 @@ op_fn *sel_syscall(const struct insn *i) { return op_syscall; }
 
 static void op_cpuid(struct cpu *c, const struct insn *i)
 {
-    uint32_t r[4];
-    cpuid_query((uint32_t)c->gpr[RAX], (uint32_t)c->gpr[RCX], r);
+    uint32_t r[4], leaf = (uint32_t)c->gpr[RAX], subleaf = (uint32_t)c->gpr[RCX];
+    cpuid_query(leaf, subleaf, r);
+    if (__builtin_expect(c->trace != NULL, 0))  /* --trace-startup only */
+        trace_cpuid(c, leaf, subleaf, r);
     c->gpr[RAX] = r[0];
     c->gpr[RBX] = r[1];
     c->gpr[RCX] = r[2];

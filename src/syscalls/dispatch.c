@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/exec.h"
 #include "cpu/flags.h"
 #include "syscalls/syscalls.h"
+#include "trace/trace.h"
 
 struct sys_entry {
     const char *name;
@@ -41,11 +43,23 @@ static int first_report(const char *what, uint64_t value)
     return 1;
 }
 
+/* " <runtime.futex+0x21>": rip named by the symbolizer of every diagnostic (main.c). */
+static const char *rip_name(uint64_t rip, char *buf, size_t n)
+{
+    char sym[160] = "";
+    if (exec_symbolize)
+        exec_symbolize(rip, sym, sizeof sym);
+    snprintf(buf, n, sym[0] ? " <%s>" : "", sym);
+    return buf;
+}
+
 int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, int64_t err)
 {
+    char sym[176];
     if (first_report(what, value))
         fprintf(stderr, "goemu: unimplemented %s %#" PRIx64 " at rip %#" PRIx64
-                " : returning -%s\n", what, value, t->cpu.insn_rip,
+                "%s : returning -%s\n", what, value, t->cpu.insn_rip,
+                rip_name(t->cpu.insn_rip, sym, sizeof sym),
                 strerrorname_np((int)-err) ? strerrorname_np((int)-err) : "E?");
     return err;
 }
@@ -56,8 +70,10 @@ static int64_t sys_unknown(struct thread *t, unsigned nr)
 {
     if (first_report(syscall_what, nr)) {
         const char *name = sys_name(nr);
+        char sym[176];
         fprintf(stderr, "goemu: unimplemented syscall %s (nr %u) at rip %#" PRIx64
-                " : returning -ENOSYS\n", name ? name : "?", nr, t->cpu.insn_rip);
+                "%s : returning -ENOSYS\n", name ? name : "?", nr, t->cpu.insn_rip,
+                rip_name(t->cpu.insn_rip, sym, sizeof sym));
     }
     return -ENOSYS;
 }
@@ -87,6 +103,8 @@ void sys_dispatch(struct emu *e, struct thread *t)
         int64_t r = sys_unknown(t, nr);
         if (e->opt.strace)
             fprintf(stderr, "[%d] syscall_%u(...) = %" PRId64 " ENOSYS\n", t->tid, nr, r);
+        if (__builtin_expect(e->trace != NULL, 0))
+            trace_syscall_unknown(e, t, nr, r);
         c->gpr[RAX] = (uint64_t)r;
         return;
     }
@@ -97,8 +115,12 @@ void sys_dispatch(struct emu *e, struct thread *t)
         if (s->fmt[0] == '!')
             strace_print(t, call, s->fmt, 0, 0);
     }
+    if (__builtin_expect(e->trace != NULL, 0))  /* --trace-startup only */
+        trace_syscall_enter(e, t, s->name, s->fmt, a);
     int64_t r = s->fn(e, t, a);
     int blocked = t->state == THREAD_BLOCKED;
+    if (__builtin_expect(e->trace != NULL, 0))
+        trace_syscall_exit(e, t, r, blocked);
     if (!reexecutes(t) && t->state != THREAD_EXITED)
         c->gpr[RAX] = (uint64_t)r;
     if (e->opt.strace && s->fmt[0] != '!')

@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -47,6 +49,28 @@
 #define LINUX_CLONE_PARENT_SETTID 0x00100000ull
 #define LINUX_CLONE_CHILD_CLEARTID 0x00200000ull
 #define LINUX_CLONE_CHILD_SETTID 0x01000000ull
+#define LINUX_CSIGNAL 0x000000ffull             /* the exit signal, in clone's low byte */
+#define LINUX_CLONE_PIDFD 0x00001000ull
+#define LINUX_CLONE_DETACHED 0x00400000ull
+#define LINUX_CLONE_INTO_CGROUP 0x200000000ull  /* clone3 only */
+
+/* wait4/waitid (include/uapi/linux/wait.h); WSTOPPED is WUNTRACED's waitid name. */
+#define LINUX_WNOHANG 0x00000001
+#define LINUX_WUNTRACED 0x00000002
+#define LINUX_WEXITED 0x00000004
+#define LINUX_WCONTINUED 0x00000008
+#define LINUX_WNOWAIT 0x01000000
+#define LINUX_P_ALL 0
+#define LINUX_P_PID 1
+#define LINUX_P_PGID 2
+#define LINUX_P_PIDFD 3
+#define LINUX_CLD_EXITED 1
+#define LINUX_CLD_KILLED 2
+#define LINUX_CLD_DUMPED 3
+#define LINUX_PIDFD_THREAD 0x80      /* O_EXCL */
+
+#define LINUX_AT_EMPTY_PATH 0x1000
+#define LINUX_MAX_ARG_STRLEN (32 * 4096)   /* one argv/envp string (binfmts.h) */
 
 #define LINUX_FUTEX_WAIT 0
 #define LINUX_FUTEX_WAKE 1
@@ -230,10 +254,83 @@ struct linux_sysinfo {
 };
 _Static_assert(sizeof(struct linux_sysinfo) == 112, "sysinfo");
 
+/* getrusage/wait4/waitid's struct rusage: two timevals and 14 longs. */
+struct linux_rusage {
+    struct linux_timeval ru_utime, ru_stime;
+    int64_t ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap;
+    int64_t ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+};
+_Static_assert(sizeof(struct linux_rusage) == 144, "rusage");
+
+/* The 128-byte siginfo as waitid fills it for a child (the SIGCHLD member of the union).
+ * Field names drop the si_ prefix: glibc defines si_pid and friends as macros. */
+struct linux_siginfo_child {
+    int32_t signo, err, code, pad;
+    int32_t pid;
+    uint32_t uid;
+    int32_t status, pad2;
+    int64_t utime, stime;
+    uint8_t rest[80];
+};
+_Static_assert(sizeof(struct linux_siginfo_child) == 128, "siginfo");
+_Static_assert(offsetof(struct linux_siginfo_child, pid) == 16, "siginfo si_pid");
+_Static_assert(offsetof(struct linux_siginfo_child, status) == 24, "siginfo si_status");
+
+/* clone3's argument block (include/uapi/linux/sched.h): 64 bytes in version 0, 80 with
+ * set_tid, 88 with cgroup. Later fields are read as zero when the caller's struct is older. */
+struct linux_clone_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+    uint64_t set_tid, set_tid_size, cgroup;
+};
+_Static_assert(sizeof(struct linux_clone_args) == 88, "clone_args v2");
+#define LINUX_CLONE_ARGS_SIZE_VER0 64
+
 /* ---- converters -------------------------------------------------------------------------- */
 static inline struct linux_timespec host_to_guest_timespec(struct timespec ts)
 {
     return (struct linux_timespec){ts.tv_sec, ts.tv_nsec};
+}
+
+static inline struct linux_timeval host_to_guest_timeval(struct timeval tv)
+{
+    return (struct linux_timeval){tv.tv_sec, tv.tv_usec};
+}
+
+static inline struct linux_rusage host_to_guest_rusage(const struct rusage *h)
+{
+    struct linux_rusage g = {0};
+    g.ru_utime = host_to_guest_timeval(h->ru_utime);
+    g.ru_stime = host_to_guest_timeval(h->ru_stime);
+    g.ru_maxrss = h->ru_maxrss;
+    g.ru_ixrss = h->ru_ixrss;
+    g.ru_idrss = h->ru_idrss;
+    g.ru_isrss = h->ru_isrss;
+    g.ru_minflt = h->ru_minflt;
+    g.ru_majflt = h->ru_majflt;
+    g.ru_nswap = h->ru_nswap;
+    g.ru_inblock = h->ru_inblock;
+    g.ru_oublock = h->ru_oublock;
+    g.ru_msgsnd = h->ru_msgsnd;
+    g.ru_msgrcv = h->ru_msgrcv;
+    g.ru_nsignals = h->ru_nsignals;
+    g.ru_nvcsw = h->ru_nvcsw;
+    g.ru_nivcsw = h->ru_nivcsw;
+    return g;
+}
+
+/* A waitid result: all zero (si_pid 0) when WNOHANG found no child, as the kernel writes. */
+static inline struct linux_siginfo_child host_to_guest_siginfo_child(const siginfo_t *h)
+{
+    struct linux_siginfo_child g = {0};
+    g.signo = h->si_signo;
+    g.err = h->si_errno;
+    g.code = h->si_code;
+    g.pid = h->si_pid;
+    g.uid = h->si_uid;
+    g.status = h->si_status;
+    g.utime = h->si_utime;
+    g.stime = h->si_stime;
+    return g;
 }
 
 static inline struct linux_stat host_to_guest_stat(const struct stat *s)

@@ -23,8 +23,6 @@
 
 /* Linux clamps every read/write to MAX_RW_COUNT = INT_MAX & PAGE_MASK (fs/read_write.c). */
 #define MAX_RW_COUNT 0x7ffff000ull
-/* Host iovecs per call: each guest mapping is one host region, so this is plenty. */
-#define IOV_CAP 64
 /* readv/writev accept at most UIO_MAXIOV segments (man 2 readv). */
 #define LINUX_UIO_MAXIOV 1024
 
@@ -36,6 +34,17 @@ int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf)
     return r < 0 ? r : 0;
 }
 
+/* Files Go's runtime reads at startup that describe the host rather than the program: the
+ * huge page size (osinit) and, from Go 1.25, the cgroup CPU limit (GOMAXPROCS). A
+ * --deterministic run hides them, as a minimal container would, so that it runs the same
+ * way on every machine. */
+static int describes_host(const char *path)
+{
+    return !strcmp(path, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size") ||
+           !strcmp(path, "/proc/self/cgroup") || !strcmp(path, "/proc/self/mountinfo") ||
+           !strncmp(path, "/sys/fs/cgroup/", 15);
+}
+
 /* Reads a guest path and maps the /proc/self names that would describe goemu, not the guest.
  * follow: the call follows a final symlink (open, stat), so /proc/self/exe is the binary. */
 static int64_t guest_path(struct emu *e, uint64_t addr, char *buf, int follow)
@@ -43,7 +52,7 @@ static int64_t guest_path(struct emu *e, uint64_t addr, char *buf, int follow)
     int64_t r = sys_read_path(e, addr, buf);
     if (r)
         return r;
-    if (!strcmp(buf, "/proc/self/auxv"))
+    if (!strcmp(buf, "/proc/self/auxv") || (e->opt.deterministic && describes_host(buf)))
         return -ENOENT;
     if (follow && e->exe_realpath && !strcmp(buf, "/proc/self/exe"))
         snprintf(buf, LINUX_PATH_MAX, "%s", e->exe_realpath);
@@ -60,10 +69,7 @@ static uint64_t iov_bytes(const struct iovec *iov, int n)
     return sum;
 }
 
-/* Describes up to cap bytes of guest segments as host iovecs. Returns the bytes described
- * (iovecs in *niov), or -EFAULT when the first non-empty segment has a bad page; a bad later
- * segment ends the transfer there, as a fault mid-copy gives a short count in Linux. */
-static int64_t build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
+int64_t sys_build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
                          uint64_t cap, struct iovec *iov, int *niov)
 {
     uint64_t total = 0;
@@ -100,7 +106,7 @@ static int64_t read_segments(struct emu *e, int fd, const struct linux_iovec *se
 {
     struct iovec iov[IOV_CAP];
     int n = 0;
-    int64_t r = build_iov(&e->mem, seg, nseg, GPROT_WRITE, MAX_RW_COUNT, iov, &n);
+    int64_t r = sys_build_iov(&e->mem, seg, nseg, GPROT_WRITE, MAX_RW_COUNT, iov, &n);
     if (r < 0)
         return r;
     return sys_host(off < 0 ? readv(fd, iov, n) : preadv(fd, iov, n, off));
@@ -124,7 +130,7 @@ static int64_t write_segments(struct emu *e, int fd, const struct linux_iovec *s
     }
     struct iovec iov[IOV_CAP];
     int n = 0;
-    int64_t r = build_iov(&e->mem, seg, nseg, GPROT_READ, cap, iov, &n);
+    int64_t r = sys_build_iov(&e->mem, seg, nseg, GPROT_READ, cap, iov, &n);
     if (r < 0)
         return r;
     if (*is_sock) {

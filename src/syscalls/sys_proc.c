@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -45,10 +46,11 @@ int64_t sys_gettid(struct emu *e, struct thread *t, const uint64_t a[6])
     return t->tid;
 }
 
-/* In deterministic mode the parent is reported as pid 1 so traces do not carry host pids. */
+/* In deterministic mode the parent is reported as pid 1 so traces do not carry host pids, or
+ * in a forked child as its parent's pid (e->ppid, sys_process.c). */
 int64_t sys_getppid(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return e->opt.deterministic ? 1 : getppid();
+    return e->opt.deterministic ? (e->ppid ? e->ppid : 1) : getppid();
 }
 
 int64_t sys_getuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getuid(); }
@@ -237,6 +239,9 @@ int64_t sys_prctl(struct emu *e, struct thread *t, const uint64_t a[6])
     case PR_GET_DUMPABLE_:
         return 1;
     case PR_SET_PDEATHSIG_:
+        /* goemu's process is the guest's, and a forked child is a real one (sys_process.c):
+         * the host sends the signal when the parent goemu ends, and goemu forwards it. */
+        return sys_host(prctl(PR_SET_PDEATHSIG, (unsigned long)arg_int(a[1]), 0, 0, 0));
     case PR_SET_DUMPABLE_:
     case PR_SET_NO_NEW_PRIVS_:
         return 0;

@@ -1,4 +1,5 @@
-/* sys_thread.c — threads and what passes between them: clone (threads only, reference §4.1),
+/* sys_thread.c — threads and what passes between them: clone (threads; reference §4.1; a new
+ * process without CLONE_THREAD is sys_process.c's),
  * futex wait/wake (§4.3) on the scheduler's wait queues, and kill/tkill/tgkill, which post a
  * signal to a thread or the process (sig_post in sys_signal.c). */
 #include <errno.h>
@@ -35,19 +36,14 @@ static void copy_cpu_to_child(const struct thread *parent, struct thread *child,
         c->gpr[RSP] = sp;
 }
 
-/* Only threads: CLONE_VM|CLONE_SIGHAND|CLONE_THREAD. Without CLONE_THREAD this is fork or
- * vfork (os/exec), which goemu cannot do: reported once, -ENOSYS, so Go reports an error
- * from the exec instead of running a half-made child. Flag combinations Linux rejects
- * (THREAD without SIGHAND, SIGHAND without VM) are -EINVAL (man 2 clone). */
-static int64_t check_clone_flags(struct thread *t, uint64_t flags)
+/* Flag combinations Linux rejects (THREAD without SIGHAND, SIGHAND without VM) are -EINVAL
+ * (man 2 clone); so a thread here always has CLONE_VM|CLONE_SIGHAND|CLONE_THREAD. */
+static int64_t check_clone_flags(uint64_t flags)
 {
-    const uint64_t need = LINUX_CLONE_VM | LINUX_CLONE_SIGHAND | LINUX_CLONE_THREAD;
     if ((flags & LINUX_CLONE_THREAD) && !(flags & LINUX_CLONE_SIGHAND))
         return -EINVAL;
     if ((flags & LINUX_CLONE_SIGHAND) && !(flags & LINUX_CLONE_VM))
         return -EINVAL;
-    if ((flags & need) != need)
-        return sys_unimplemented(t, "clone without CLONE_THREAD (fork), flags", flags, -ENOSYS);
     return 0;
 }
 
@@ -56,9 +52,11 @@ static int64_t check_clone_flags(struct thread *t, uint64_t flags)
 int64_t sys_clone(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     uint64_t flags = a[0];
-    int64_t r = check_clone_flags(t, flags);
+    int64_t r = check_clone_flags(flags);
     if (r)
         return r;
+    if (!(flags & LINUX_CLONE_THREAD))
+        return sys_fork_clone(e, t, a);  /* fork or vfork (os/exec) */
     struct thread *child = thread_new(e);
     if (!child)
         return -EAGAIN;
@@ -196,15 +194,15 @@ int64_t sys_tkill(struct emu *e, struct thread *t, const uint64_t a[6])
     return send_to_thread(e, -1, arg_int(a[0]), arg_int(a[1]));
 }
 
-/* kill(pid, sig): this process is pid, 0 (its group) or -pid; no other process is visible
- * to the guest, so any other pid, and -1 ("every other process"), is -ESRCH. */
+/* kill(pid, sig): this process is pid, 0 (its group) or -pid; other pids (children) are
+ * sys_process.c's. */
 int64_t sys_kill(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     int pid = arg_int(a[0]), sig = arg_int(a[1]);
     if (!valid_signal(sig))
         return -EINVAL;
     if (pid != e->pid && pid != 0 && pid != -e->pid)
-        return -ESRCH;
+        return sys_kill_other(e, pid, sig);
     if (sig)
         sig_post(e, NULL, sig);
     return 0;

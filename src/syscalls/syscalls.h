@@ -41,6 +41,18 @@ int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, in
 static inline int arg_int(uint64_t v) { return (int)(uint32_t)v; }
 static inline unsigned arg_uint(uint64_t v) { return (uint32_t)v; }
 
+/* Host iovecs per call: each guest mapping is one host region, so this is plenty. */
+#define IOV_CAP 64
+
+struct iovec;
+struct linux_iovec;
+/* sys_fs.c: describes up to cap bytes of guest segments as host iovecs (at most IOV_CAP).
+ * Returns the bytes described (iovecs in *niov), or -EFAULT when the first non-empty segment
+ * has a bad page; a bad later segment ends the transfer there, as a fault mid-copy gives a
+ * short count in Linux. */
+int64_t sys_build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
+                      uint64_t cap, struct iovec *iov, int *niov);
+
 /* sys_fs.c: reads a guest path into buf (LINUX_PATH_MAX bytes): 0, -EFAULT, -ENAMETOOLONG. */
 int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf);
 
@@ -61,9 +73,17 @@ int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline
 /* sys_thread.c: the live thread with this tid, or NULL. */
 struct thread *sys_find_thread(struct emu *e, int tid);
 
+/* sys_process.c: clone without CLONE_THREAD, a new host process (a[] as clone's). */
+int64_t sys_fork_clone(struct emu *e, struct thread *t, const uint64_t a[6]);
+/* sys_process.c: kill(pid, sig) for a pid that is not this process's pid, 0 or -pid. */
+int64_t sys_kill_other(struct emu *e, int pid, int sig);
+
 /* sys_signal.c: posts signal sig (1..64) to thread target, or to the process when target is
  * NULL, as Linux does at generation: SIGKILL kills, an ignored unblocked signal is dropped,
- * anything else becomes pending for signal_deliver.c. */
+ * one whose default action terminates kills the process at once, anything else becomes
+ * pending for signal_deliver.c. sig_post's siginfo is a kill (SI_USER) or tkill (SI_TKILL)
+ * from this process; sig_post_info gives it (SIGCHLD, signals from outside). */
 void sig_post(struct emu *e, struct thread *target, int sig);
+void sig_post_info(struct emu *e, struct thread *target, int sig, const struct sig_source *src);
 
 #endif

@@ -104,6 +104,7 @@ static void test_int_arguments_use_the_low_32_bits(void **state)
 static void test_signal_sent_to_self_is_delivered_on_syscall_exit(void **state)
 {
     E->sigactions[10].handler = 0x45e9e0;   /* SIGUSR1 caught */
+    E->sigactions[10].flags = 0x1c000004;   /* Go's: x86-64 Linux needs SA_RESTORER */
     E->sigactions[10].restorer = 0x45eb20;
     E->sigactions[10].mask = ~0ull;
     T->cpu.gpr[RSP] = SCRATCH + SCRATCH_SIZE - 64;

@@ -1,0 +1,891 @@
+/* sys_process.c — other processes: fork-like clone and clone3 (a host clone whose child keeps
+ * only the calling guest thread), execve/execveat (a new goemu for static x86-64 ELF files, the
+ * host kernel for anything else), wait4/waitid that park the guest thread instead of the one
+ * host thread, pidfds, signals to other processes, process groups and credentials. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "elf/stack.h"
+#include "syscalls/linux_abi.h"
+#include "syscalls/syscalls.h"
+
+/* ---- goemu's own descriptors ---------------------------------------------------------------
+ * Guest fds are host fds, so the pidfds, epoll set and timer goemu keeps for the guest's
+ * children share the guest's table. They are close-on-exec and moved up to PRIVATE_FD_MIN,
+ * away from the numbers programs use and dup2 onto; where RLIMIT_NOFILE does not reach that
+ * high they stay where they are. */
+#define PRIVATE_FD_MIN 512
+
+static int private_fd(int fd)
+{
+    if (fd < 0 || fd >= PRIVATE_FD_MIN)
+        return fd;
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, PRIVATE_FD_MIN);
+    if (high < 0)
+        return fd;
+    close(fd);
+    return high;
+}
+
+/* ---- children -------------------------------------------------------------------------------
+ * goemu keeps a pidfd for every child the guest makes, until the child is reaped, and all of
+ * them in one epoll set, which polls readable once any child has exited. A wait that has to
+ * block parks the guest thread on the child's pidfd, or on the set for "any child"; stops and
+ * continues, which pidfds do not report, are looked for every STOP_POLL_NS through a timer in
+ * the set. No host SIGCHLD handler is needed: SIGCHLD stays the guest's (signal_deliver.c). */
+#define STOP_POLL_NS 10000000
+
+static struct child {
+    int pid, fd;
+} *children;
+static int nchildren, cap_children;
+static int children_ep = -1, stop_timer = -1;
+
+static int children_set(void)
+{
+    if (children_ep < 0)
+        children_ep = private_fd(epoll_create1(EPOLL_CLOEXEC));
+    return children_ep;
+}
+
+/* Takes ownership of pidfd (closed if it cannot be kept). */
+static void track_child(int pid, int pidfd)
+{
+    pidfd = private_fd(pidfd);
+    if (pidfd < 0)
+        return;
+    if (nchildren == cap_children) {
+        int cap = cap_children ? 2 * cap_children : 16;
+        struct child *c = realloc(children, (size_t)cap * sizeof(*c));
+        if (!c) {
+            close(pidfd);
+            return;
+        }
+        children = c;
+        cap_children = cap;
+    }
+    children[nchildren++] = (struct child){pid, pidfd};
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = pidfd};
+    if (children_set() >= 0)
+        epoll_ctl(children_ep, EPOLL_CTL_ADD, pidfd, &ev);
+}
+
+/* The pidfd of child pid; one is opened for a child goemu has none for. -1 if it is gone. */
+static int child_fd(int pid)
+{
+    for (int i = 0; i < nchildren; i++)
+        if (children[i].pid == pid)
+            return children[i].fd;
+    track_child(pid, (int)syscall(SYS_pidfd_open, pid, 0));
+    return nchildren && children[nchildren - 1].pid == pid ? children[nchildren - 1].fd : -1;
+}
+
+static void forget_child_at(int i)
+{
+    epoll_ctl(children_ep, EPOLL_CTL_DEL, children[i].fd, NULL);
+    close(children[i].fd);
+    children[i] = children[--nchildren];
+}
+
+static void forget_child(int pid)
+{
+    for (int i = 0; i < nchildren; i++)
+        if (children[i].pid == pid) {
+            forget_child_at(i);
+            return;
+        }
+}
+
+/* Children whose pidfd is readable but who cannot be waited for any more (reaped by the
+ * kernel because SIGCHLD was ignored): their fd would keep the set readable for ever. */
+static void prune_children(void)
+{
+    for (int i = 0; i < nchildren;) {
+        struct pollfd p = {children[i].fd, POLLIN, 0};
+        siginfo_t si;
+        if (poll(&p, 1, 0) == 1 &&
+            syscall(SYS_waitid, LINUX_P_PIDFD, children[i].fd, &si,
+                    WEXITED | WNOHANG | WNOWAIT | __WALL, NULL) < 0 && errno == ECHILD)
+            forget_child_at(i);
+        else
+            i++;
+    }
+}
+
+/* Arms the stop timer (one-shot) in the set; a wait for stops parks on the set. */
+static void arm_stop_timer(void)
+{
+    if (stop_timer < 0 && children_set() >= 0) {
+        stop_timer = private_fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
+        struct epoll_event ev = {.events = EPOLLIN, .data.fd = stop_timer};
+        if (stop_timer >= 0)
+            epoll_ctl(children_ep, EPOLL_CTL_ADD, stop_timer, &ev);
+    }
+    struct itimerspec its = {{0, 0}, {0, STOP_POLL_NS}};
+    if (stop_timer >= 0)
+        timerfd_settime(stop_timer, 0, &its, NULL);
+}
+
+/* An expired timer keeps the set readable until it is read. */
+static void drain_stop_timer(void)
+{
+    uint64_t n;
+    if (stop_timer >= 0 && read(stop_timer, &n, sizeof(n)) < 0)
+        return;
+}
+
+/* A forked child has no children yet: the parent's pidfds, set and timer are not its own. */
+static void forget_all_children(void)
+{
+    while (nchildren > 0) {
+        close(children[nchildren - 1].fd);
+        nchildren--;
+    }
+    if (children_ep >= 0)
+        close(children_ep);
+    if (stop_timer >= 0)
+        close(stop_timer);
+    children_ep = stop_timer = -1;
+}
+
+/* ---- clone and clone3 without CLONE_THREAD: a new process -------------------------------- */
+
+struct fork_args {
+    uint64_t flags;        /* CLONE_*, without the exit signal */
+    uint64_t exit_signal;  /* what the parent gets when the child ends (SIGCHLD, or 0) */
+    uint64_t stack, parent_tid, child_tid, tls, pidfd, cgroup;
+    int clone3;
+};
+
+#define LINUX_CLONE_CLEAR_SIGHAND 0x100000000ull
+
+/* What goemu does itself rather than the host: the guest's memory, TLS and tid words live in
+ * goemu, not at those host addresses; CLONE_VM and CLONE_SIGHAND cannot be shared between two
+ * host processes, so the child gets copies (Go's vfork child writes nothing the parent reads:
+ * it reports through a pipe); CLONE_CLEAR_SIGHAND is about the guest's handlers, not goemu's.
+ * Everything else — the exit signal, CLONE_VFORK's suspension of the parent until the child
+ * execs or exits, pidfds, namespaces, shared fd tables — is the host kernel's to do. (The
+ * suspension holds all of goemu, so every guest thread of the parent waits, not only the
+ * caller; Go's vfork child execs within a few dozen syscalls.) The host
+ * always makes a pidfd, for goemu's own bookkeeping (see "children" above); CLONE_DETACHED,
+ * which the legacy clone ignores, would make that -EINVAL. */
+static const uint64_t clone_emulated = LINUX_CLONE_VM | LINUX_CLONE_SIGHAND |
+    LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
+    LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_CLEAR_SIGHAND;
+
+static long host_clone(const struct fork_args *f, int *pidfd)
+{
+    uint64_t flags = (f->flags & ~clone_emulated) | LINUX_CLONE_PIDFD;
+    if (!(f->flags & LINUX_CLONE_PIDFD))
+        flags &= ~LINUX_CLONE_DETACHED;
+    if (!f->clone3)
+        return syscall(SYS_clone, flags | f->exit_signal, 0, pidfd, NULL, 0);
+    struct linux_clone_args ca = {0};
+    ca.flags = flags;
+    ca.pidfd = (uint64_t)(uintptr_t)pidfd;
+    ca.exit_signal = f->exit_signal;
+    ca.cgroup = f->cgroup;
+    return syscall(SYS_clone3, &ca, sizeof(ca));
+}
+
+/* In the host child: the process has only the thread that called clone (man 2 fork), its pid
+ * is the host child's. In --deterministic mode it is the parent's next unused id instead, and
+ * getppid the parent's pid, so a trace shows no host pid (the parent still gets the host pid
+ * from clone: it needs it for wait and kill; after an exec the child is a fresh goemu). */
+static void become_child(struct emu *e, struct thread *t, const struct fork_args *f)
+{
+    for (struct thread *o = e->threads, *next; o; o = next) {
+        next = o->next;
+        if (o != t)
+            free(o);
+    }
+    t->next = NULL;
+    e->threads = e->current = t;
+    e->nthreads_live = 1;
+    if (e->opt.deterministic) {
+        e->ppid = e->pid;
+        e->pid = e->next_tid;
+    } else {
+        e->pid = (int)getpid();
+    }
+    t->tid = e->pid;
+    e->next_tid = e->pid + 1;
+    e->sigpending = t->sigpending = 0;
+    if (f->stack)
+        t->cpu.gpr[RSP] = f->stack;
+    if (f->flags & LINUX_CLONE_SETTLS)
+        t->cpu.segbase[SEG_FS] = f->tls;
+    /* Linux drops the altstack only for a CLONE_VM child that does not suspend the parent. */
+    if ((f->flags & (LINUX_CLONE_VM | LINUX_CLONE_VFORK)) == LINUX_CLONE_VM)
+        t->altstack = (struct guest_sigaltstack){0, LINUX_SS_DISABLE, 0};
+    t->clear_child_tid = (f->flags & LINUX_CLONE_CHILD_CLEARTID) ? f->child_tid : 0;
+    uint32_t tid = (uint32_t)t->tid;
+    if (f->flags & LINUX_CLONE_CHILD_SETTID)
+        mem_copy_to(&e->mem, f->child_tid, &tid, sizeof(tid));
+    if (f->flags & LINUX_CLONE_CLEAR_SIGHAND)
+        for (int sig = 1; sig <= LINUX_NSIG; sig++)
+            if (e->sigactions[sig].handler != LINUX_SIG_IGN)
+                e->sigactions[sig] = (struct guest_sigaction){0};
+    forget_all_children();
+}
+
+/* Whether the guest can take a 4-byte result at addr: read and written back unchanged, so a
+ * bad CLONE_PIDFD address fails before a child exists, as in the kernel. */
+static int writable32(struct emu *e, uint64_t addr)
+{
+    uint32_t v;
+    return mem_copy_from(&e->mem, &v, addr, 4) == 0 && mem_copy_to(&e->mem, addr, &v, 4) == 0;
+}
+
+static int64_t fork_process(struct emu *e, struct thread *t, const struct fork_args *f)
+{
+    if ((f->flags & LINUX_CLONE_PIDFD) && !writable32(e, f->pidfd))
+        return -EFAULT;
+    fflush(NULL);  /* goemu's own buffered output must not be written twice */
+    int pidfd = -1;
+    long pid = host_clone(f, &pidfd);
+    if (pid < 0)
+        return sys_errno(errno);
+    if (pid == 0) {
+        become_child(e, t, f);
+        return 0;
+    }
+    uint32_t v = (uint32_t)pidfd;
+    if (f->flags & LINUX_CLONE_PIDFD) {
+        mem_copy_to(&e->mem, f->pidfd, &v, sizeof(v));  /* the guest's; goemu keeps a dup */
+        pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0);
+    }
+    track_child((int)pid, pidfd);
+    v = (uint32_t)pid;
+    if (f->flags & LINUX_CLONE_PARENT_SETTID)
+        mem_copy_to(&e->mem, f->parent_tid, &v, sizeof(v));
+    return pid;
+}
+
+/* clone(flags, stack, parent_tid, child_tid, tls) without CLONE_THREAD (sys_thread.c has
+ * already rejected the invalid combinations). The legacy call has 32 bits of flags, and its
+ * pidfd goes where parent_tid would, so the two exclude each other (kernel_clone). */
+int64_t sys_fork_clone(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t flags = (uint32_t)a[0];
+    struct fork_args f = {flags & ~LINUX_CSIGNAL, flags & LINUX_CSIGNAL, a[1], a[2], a[3],
+                          a[4], a[2], 0, 0};
+    if ((f.flags & LINUX_CLONE_PIDFD) && (f.flags & LINUX_CLONE_PARENT_SETTID))
+        return -EINVAL;
+    return fork_process(e, t, &f);
+}
+
+/* clone3's checks (kernel/fork.c copy_clone_args_from_user, clone3_args_valid). */
+static int64_t check_clone3(const struct linux_clone_args *ca, uint64_t size)
+{
+    if ((ca->exit_signal & ~LINUX_CSIGNAL) || ca->exit_signal > LINUX_NSIG)
+        return -EINVAL;
+    if ((ca->flags & LINUX_CLONE_INTO_CGROUP) && (ca->cgroup > 0x7fffffff ||
+                                                  size < sizeof(*ca)))
+        return -EINVAL;
+    if (ca->flags & (LINUX_CLONE_DETACHED | (LINUX_CSIGNAL & ~0x80ull)))  /* 0x80: NEWTIME */
+        return -EINVAL;
+    if ((ca->flags & (LINUX_CLONE_THREAD | 0x8000ull /* CLONE_PARENT */)) && ca->exit_signal)
+        return -EINVAL;
+    if (!ca->stack != !ca->stack_size)
+        return -EINVAL;
+    if ((ca->flags & LINUX_CLONE_PIDFD) && (ca->flags & LINUX_CLONE_PARENT_SETTID) &&
+        ca->pidfd == ca->parent_tid)
+        return -EINVAL;
+    return 0;
+}
+
+/* clone3(args, size): threads go through clone (the same thread, just described by a struct);
+ * processes through fork_process. A caller's struct may be older (shorter) or newer (longer,
+ * with only zeros past what goemu knows). */
+int64_t sys_clone3(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    struct linux_clone_args ca = {0};
+    uint64_t size = a[1];
+    if (size < LINUX_CLONE_ARGS_SIZE_VER0)
+        return -EINVAL;
+    if (size > GUEST_PAGE_SIZE)
+        return -E2BIG;
+    if (mem_copy_from(&e->mem, &ca, a[0], size < sizeof(ca) ? size : sizeof(ca)))
+        return -EFAULT;
+    for (uint64_t off = sizeof(ca); off < size; off++) {
+        uint8_t b;
+        if (mem_copy_from(&e->mem, &b, a[0] + off, 1))
+            return -EFAULT;
+        if (b)
+            return -E2BIG;
+    }
+    int64_t r = check_clone3(&ca, size);
+    if (r)
+        return r;
+    if (ca.set_tid_size)
+        return sys_unimplemented(t, "clone3 set_tid_size", ca.set_tid_size, -EINVAL);
+    uint64_t stack = ca.stack ? ca.stack + ca.stack_size : 0;  /* the stack grows down */
+    if (ca.flags & LINUX_CLONE_THREAD) {
+        const uint64_t legacy[6] = {ca.flags | ca.exit_signal, stack, ca.parent_tid,
+                                    ca.child_tid, ca.tls, 0};
+        return sys_clone(e, t, legacy);
+    }
+    struct fork_args f = {ca.flags, ca.exit_signal, stack, ca.parent_tid, ca.child_tid, ca.tls,
+                          ca.pidfd, ca.cgroup, 1};
+    return fork_process(e, t, &f);
+}
+
+/* ---- execve ---------------------------------------------------------------------------------
+ * Policy: a static x86-64 ELF executable (no PT_INTERP) is what goemu runs, so the process
+ * becomes a new goemu with this one's options, the target and its arguments (--argv0 keeps
+ * the guest's argv[0]); anything else — a dynamic executable, a script, /bin/sh — the host
+ * kernel executes natively, since the host is an x86-64 Linux. Errors the kernel would give
+ * for the target (ENOENT, EACCES...) are found before the process is replaced, so they come
+ * back to the guest as -errno (Go's child sends them to its parent through a pipe). */
+
+/* Linux's limit on argv+envp: a quarter of the 8 MiB stack, strings and pointers (fs/exec.c
+ * bprm_stack_limits); goemu's initial stack checks the same (elf/stack.c). */
+#define ARG_BYTES_MAX (ELF_STACK_SIZE / 4)
+
+struct strv {
+    char **v;   /* NULL-terminated once read */
+    size_t n;
+};
+
+static void strv_free(struct strv *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+}
+
+/* Reads a guest argv/envp: NULL addr is an empty list (as Linux accepts it). */
+static int64_t read_strv(struct emu *e, uint64_t addr, struct strv *s, size_t *total,
+                         char *scratch)
+{
+    size_t cap = 0;
+    for (;; s->n++) {
+        uint64_t p = 0;
+        if (addr && mem_copy_from(&e->mem, &p, addr + 8 * s->n, 8))
+            return -EFAULT;
+        if (s->n + 1 >= cap) {
+            cap = cap ? 2 * cap : 16;
+            char **v = realloc(s->v, cap * sizeof(*v));
+            if (!v)
+                return -ENOMEM;
+            s->v = v;
+        }
+        s->v[s->n] = NULL;
+        if (!p)
+            return 0;
+        long len = mem_read_cstr(&e->mem, p, scratch, LINUX_MAX_ARG_STRLEN);
+        if (len < 0)
+            return len == -ENAMETOOLONG ? -E2BIG : len;
+        *total += (size_t)len + 1 + 8;
+        if (*total > ARG_BYTES_MAX)
+            return -E2BIG;
+        if (!(s->v[s->n] = strdup(scratch)))
+            return -ENOMEM;
+    }
+}
+
+/* Whether fd is an ELF file goemu's loader takes: 64-bit little-endian x86-64 for Linux,
+ * ET_EXEC or static-pie ET_DYN, without an interpreter (elf/load.c says why in detail). */
+static int goemu_runs(int fd)
+{
+    Elf64_Ehdr eh;
+    Elf64_Phdr ph;
+    if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+        memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+        eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
+        (eh.e_ident[EI_OSABI] != ELFOSABI_NONE && eh.e_ident[EI_OSABI] != ELFOSABI_GNU) ||
+        (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) || eh.e_phentsize != sizeof(ph) ||
+        eh.e_phnum == 0 || eh.e_phnum >= PN_XNUM)
+        return 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+            (ssize_t)sizeof(ph))
+            return 0;
+        if (ph.p_type == PT_INTERP)
+            return 0;
+    }
+    return 1;
+}
+
+/* Looks at the target as execve would: path errors as open reports them (ENOENT, ENOTDIR,
+ * ELOOP for AT_SYMLINK_NOFOLLOW...), -EACCES for anything but a regular file, without execute
+ * permission, or on a noexec mount. Sets *goemu_path when goemu is to run it: the path as
+ * given, or absolute when it was relative to a dirfd the exec may close. A file goemu cannot
+ * open (execute-only) is left to the host. */
+static int64_t exec_target(int dirfd, const char *path, int flags, char *goemu_path)
+{
+    int oflags = O_RDONLY | O_CLOEXEC | O_NONBLOCK;  /* a FIFO must not block the open */
+    char proc[64];
+    int fd;
+    goemu_path[0] = '\0';
+    if (!path[0] && (flags & LINUX_AT_EMPTY_PATH)) {
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
+        fd = open(proc, oflags);
+    } else {
+        fd = openat(dirfd, path, oflags | (flags & LINUX_AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
+    }
+    if (fd < 0)
+        return errno == EACCES ? 0 : sys_errno(errno);
+    struct stat st;
+    struct statvfs vfs;
+    int64_t r = 0;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        r = -EACCES;
+    else if (syscall(SYS_faccessat2, fd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 &&
+             errno != ENOSYS)
+        r = sys_errno(errno);
+    else if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+        r = -EACCES;
+    if (r == 0 && goemu_runs(fd)) {
+        if (dirfd == AT_FDCWD || path[0] == '/') {
+            snprintf(goemu_path, LINUX_PATH_MAX, "%s", path);
+        } else {
+            snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+            ssize_t n = readlink(proc, goemu_path, LINUX_PATH_MAX - 1);
+            goemu_path[n > 0 ? n : 0] = '\0';
+        }
+    }
+    close(fd);
+    return r;
+}
+
+/* Linux keeps the signal mask and ignored dispositions across execve and resets caught signals
+ * to default (man 2 execve). goemu's host state is its own (handlers forwarding to the guest),
+ * so an execve first takes the guest's — which a new goemu passes on to its guest at startup
+ * (sig_forward_host_signals) — and gets its own back if the exec fails. */
+struct host_signals {
+    struct sigaction act[LINUX_NSIG + 1];
+    char changed[LINUX_NSIG + 1];  /* not KILL, STOP, or glibc's own 32 and 33 */
+    uint64_t mask;
+};
+
+static void take_guest_signals(struct emu *e, struct thread *t, struct host_signals *saved)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    for (int sig = 1; sig <= LINUX_NSIG; sig++) {
+        sa.sa_handler = e->sigactions[sig].handler == LINUX_SIG_IGN ? SIG_IGN : SIG_DFL;
+        saved->changed[sig] = sigaction(sig, &sa, &saved->act[sig]) == 0;
+    }
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &t->sigmask, &saved->mask, 8);
+}
+
+static void restore_host_signals(const struct host_signals *saved)
+{
+    for (int sig = 1; sig <= LINUX_NSIG; sig++)
+        if (saved->changed[sig])
+            sigaction(sig, &saved->act[sig], NULL);
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &saved->mask, NULL, 8);
+}
+
+/* goemu OPTIONS --argv0 ARGV0 -- PATH ARGV[1]...: the guest's environment is the new goemu's
+ * (goemu reads none of its own). Returns only on failure. */
+static int64_t exec_goemu(struct emu *e, struct thread *t, const char *path,
+                          const struct strv *argv, const struct strv *envp)
+{
+    size_t nopts = 0;
+    while (e->self_opts && e->self_opts[nopts])
+        nopts++;
+    char **v = calloc(nopts + argv->n + 6, sizeof(*v));
+    if (!v)
+        return -ENOMEM;
+    size_t k = 0;
+    v[k++] = (char *)e->self_exe;
+    for (size_t i = 0; i < nopts; i++)
+        v[k++] = e->self_opts[i];
+    v[k++] = "--argv0";
+    v[k++] = argv->n ? argv->v[0] : "";
+    v[k++] = "--";
+    v[k++] = (char *)path;
+    for (size_t i = 1; i < argv->n; i++)
+        v[k++] = argv->v[i];
+    struct host_signals *saved = calloc(1, sizeof(*saved));
+    if (!saved) {
+        free(v);
+        return -ENOMEM;
+    }
+    take_guest_signals(e, t, saved);
+    fflush(NULL);
+    execve(e->self_exe, v, envp->v);
+    int err = errno;
+    if (err == ENOENT) {  /* goemu's file was removed since startup: the running image */
+        execve("/proc/self/exe", v, envp->v);
+        err = errno;
+    }
+    restore_host_signals(saved);
+    free(saved);
+    free(v);
+    return sys_errno(err);
+}
+
+static int64_t exec_host(struct emu *e, struct thread *t, int dirfd, const char *path,
+                         const struct strv *argv, const struct strv *envp, int flags)
+{
+    struct host_signals *saved = calloc(1, sizeof(*saved));
+    if (!saved)
+        return -ENOMEM;
+    take_guest_signals(e, t, saved);
+    fflush(NULL);
+    syscall(SYS_execveat, dirfd, path, argv->v, envp->v, flags);
+    int err = errno;
+    restore_host_signals(saved);
+    free(saved);
+    return sys_errno(err);
+}
+
+/* Order as in Linux 6.x: the path, the file, then argv and envp (alloc_bprm opens the file
+ * before the strings are counted). */
+static int64_t do_execveat(struct emu *e, struct thread *t, int dirfd, uint64_t upath,
+                           uint64_t uargv, uint64_t uenvp, int flags)
+{
+    char path[LINUX_PATH_MAX], target[LINUX_PATH_MAX];
+    if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
+    int64_t r = sys_read_path(e, upath, path);
+    if (r)
+        return r;
+    /* The guest's /proc/self/exe is its own binary, not goemu (as readlink says, sys_fs.c). */
+    if (e->exe_realpath && !strcmp(path, "/proc/self/exe"))
+        snprintf(path, sizeof(path), "%s", e->exe_realpath);
+    r = exec_target(dirfd, path, flags, target);
+    if (r)
+        return r;
+    struct strv argv = {0}, envp = {0};
+    size_t total = 0;
+    char *scratch = malloc(LINUX_MAX_ARG_STRLEN);
+    r = scratch ? read_strv(e, uargv, &argv, &total, scratch) : -ENOMEM;
+    if (!r)
+        r = read_strv(e, uenvp, &envp, &total, scratch);
+    free(scratch);
+    if (!r && target[0] && e->self_exe)
+        r = exec_goemu(e, t, target, &argv, &envp);
+    else if (!r)
+        r = exec_host(e, t, dirfd, path, &argv, &envp, flags);
+    strv_free(&argv);
+    strv_free(&envp);
+    return r;
+}
+
+int64_t sys_execve(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return do_execveat(e, t, AT_FDCWD, a[0], a[1], a[2], 0);
+}
+
+int64_t sys_execveat(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return do_execveat(e, t, arg_int(a[0]), a[1], a[2], a[3], arg_int(a[4]));
+}
+
+/* ---- wait4, waitid ------------------------------------------------------------------------
+ * The children are real host children: the host answers every wait, always with WNOHANG.
+ * When the guest may block and nothing is ready, its thread parks on an fd that becomes
+ * readable when the answer may have changed, and the wait runs again (BLOCK_FD; see
+ * "children" above). Signals interrupt the park as they interrupt a wait in Linux (-EINTR, or
+ * a restart under SA_RESTART). */
+
+static int64_t park(struct thread *t, int fd)
+{
+    return fd < 0 ? -ENOMEM : sys_block_on_fd(t, fd, POLLIN, -1, 0);
+}
+
+/* pid > 0: that child; otherwise any child the wait may be for. */
+static int64_t park_for_child(struct thread *t, int pid, int options)
+{
+    if (options & (LINUX_WUNTRACED | LINUX_WCONTINUED)) {
+        arm_stop_timer();
+        return park(t, children_set());
+    }
+    if (pid > 0)
+        return park(t, child_fd(pid));
+    prune_children();
+    return park(t, children_set());
+}
+
+/* wait4(pid, status, options, rusage): the status and rusage are written after the child is
+ * reaped, so a bad pointer loses it and returns -EFAULT, as in the kernel. */
+int64_t sys_wait4(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int pid = arg_int(a[0]), options = arg_int(a[2]), status = 0;
+    struct rusage ru;
+    memset(&ru, 0, sizeof(ru));
+    drain_stop_timer();
+    pid_t r = wait4(pid, &status, options | WNOHANG, &ru);
+    if (r < 0)
+        return sys_errno(errno);
+    if (r == 0)
+        return options & LINUX_WNOHANG ? 0 : park_for_child(t, pid, options);
+    if (WIFEXITED(status) || WIFSIGNALED(status))
+        forget_child(r);
+    if (a[1] && mem_copy_to(&e->mem, a[1], &status, sizeof(status)))
+        return -EFAULT;
+    struct linux_rusage g = host_to_guest_rusage(&ru);
+    if (a[3] && mem_copy_to(&e->mem, a[3], &g, sizeof(g)))
+        return -EFAULT;
+    return r;
+}
+
+/* waitid on a pidfd the guest holds: a non-blocking pidfd says -EAGAIN instead of waiting
+ * (kernel_waitid). */
+static int64_t park_on_guest_pidfd(struct thread *t, int fd, int options)
+{
+    if (options & (LINUX_WUNTRACED | LINUX_WCONTINUED))
+        return park_for_child(t, -1, options);
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK))
+        return -EAGAIN;
+    return park(t, fd);
+}
+
+static int reaps(const siginfo_t *si, int options)
+{
+    return si->si_pid && !(options & LINUX_WNOWAIT) &&
+           (si->si_code == CLD_EXITED || si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED);
+}
+
+/* waitid(idtype, id, infop, options, rusage): the raw syscall, whose fifth argument glibc's
+ * waitid does not have. With WNOHANG and nothing to report the info is all zero. */
+int64_t sys_waitid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int idtype = arg_int(a[0]), id = arg_int(a[1]), options = arg_int(a[3]);
+    siginfo_t si;
+    struct rusage ru;
+    memset(&si, 0, sizeof(si));
+    memset(&ru, 0, sizeof(ru));
+    drain_stop_timer();
+    if (syscall(SYS_waitid, idtype, id, &si, options | WNOHANG, a[4] ? &ru : NULL) < 0)
+        return sys_errno(errno);
+    if (!si.si_pid && !(options & LINUX_WNOHANG)) {
+        if (idtype == LINUX_P_PIDFD)
+            return park_on_guest_pidfd(t, id, options);
+        return park_for_child(t, idtype == LINUX_P_PID && id > 0 ? id : -1, options);
+    }
+    if (reaps(&si, options))
+        forget_child(si.si_pid);
+    struct linux_siginfo_child gi = host_to_guest_siginfo_child(&si);
+    if (a[2] && mem_copy_to(&e->mem, a[2], &gi, sizeof(gi)))
+        return -EFAULT;
+    struct linux_rusage gr = host_to_guest_rusage(&ru);
+    if (a[4] && mem_copy_to(&e->mem, a[4], &gr, sizeof(gr)))
+        return -EFAULT;
+    return 0;
+}
+
+/* ---- pidfds and signals to other processes ------------------------------------------------ */
+
+/* The host pid for a pid the guest names: its own pid and (in a forked child) its parent's
+ * are virtual in --deterministic mode; any other pid is the host's own. */
+static int host_pid(struct emu *e, int pid)
+{
+    if (pid == e->pid)
+        return (int)getpid();
+    if (e->ppid && pid == e->ppid)
+        return (int)getppid();
+    return pid;
+}
+
+/* The guest's other threads have no host tid, and a pidfd needs a thread-group leader anyway
+ * (-EINVAL). */
+int64_t sys_pidfd_open(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int pid = arg_int(a[0]);
+    if (pid != e->pid && pid > 0 && sys_find_thread(e, pid))
+        return -EINVAL;
+    return sys_host(syscall(SYS_pidfd_open, host_pid(e, pid), arg_uint(a[1])));
+}
+
+/* Whether a pidfd names goemu's own host process: /proc/self/fdinfo says whose it is. */
+static int pidfd_is_self(int fd)
+{
+    char name[64], buf[512];
+    snprintf(name, sizeof(name), "/proc/self/fdinfo/%d", fd);
+    int f = open(name, O_RDONLY | O_CLOEXEC);
+    if (f < 0)
+        return 0;
+    ssize_t n = read(f, buf, sizeof(buf) - 1);
+    close(f);
+    buf[n > 0 ? n : 0] = '\0';
+    const char *p = strstr(buf, "\nPid:");
+    return p && atoi(p + 5) == (int)getpid();
+}
+
+/* pidfd_send_signal(pidfd, sig, info, flags): the host checks the fd and arguments (signal 0
+ * only does that); a signal to the guest itself stays inside goemu, like kill(getpid()). */
+int64_t sys_pidfd_send_signal(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int fd = arg_int(a[0]), sig = arg_int(a[1]);
+    siginfo_t si;
+    if (a[2] && mem_copy_from(&e->mem, &si, a[2], sizeof(si)))
+        return -EFAULT;
+    if (sig > 0 && sig <= LINUX_NSIG && pidfd_is_self(fd)) {
+        int64_t r = sys_host(syscall(SYS_pidfd_send_signal, fd, 0, NULL, arg_uint(a[3])));
+        if (r == 0)
+            sig_post(e, NULL, sig);
+        return r;
+    }
+    return sys_host(syscall(SYS_pidfd_send_signal, fd, sig, a[2] ? &si : NULL, arg_uint(a[3])));
+}
+
+/* kill for a pid that is not this process's own pid or group (sys_thread.c handles those): a
+ * tid of one of its threads names the process too, as in Linux; -1, every process the caller
+ * may signal, stays refused; any other pid or -pgid is the host's, typically a child. */
+int64_t sys_kill_other(struct emu *e, int pid, int sig)
+{
+    if (pid > 0 && sys_find_thread(e, pid)) {
+        if (sig)
+            sig_post(e, NULL, sig);
+        return 0;
+    }
+    if (pid == -1)
+        return -ESRCH;
+    return sys_host(kill(pid < 0 ? -host_pid(e, -pid) : host_pid(e, pid), sig));
+}
+
+/* ---- process groups and sessions ----------------------------------------------------------
+ * They are the host's (a forked child is a real process). The guest's own pid, virtual in
+ * --deterministic mode, and its threads' tids mean "the caller"; a result equal to goemu's
+ * host pid (or its parent's) is reported as the guest's pid (or its parent's). */
+
+static int host_pid_arg(struct emu *e, int pid)
+{
+    return pid == e->pid || (pid > 0 && sys_find_thread(e, pid)) ? 0 : host_pid(e, pid);
+}
+
+static int64_t guest_pid_result(struct emu *e, int64_t r)
+{
+    if (r > 0 && r == getpid())
+        return e->pid;
+    return r > 0 && e->ppid && r == getppid() ? e->ppid : r;
+}
+
+int64_t sys_setsid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return guest_pid_result(e, sys_host(setsid()));
+}
+
+/* setpgid(pid, pgid): pgid 0 means pid's own; the guest's pid as pgid is goemu's group. */
+int64_t sys_setpgid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int pgid = arg_int(a[1]);
+    return sys_host(setpgid(host_pid_arg(e, arg_int(a[0])), pgid > 0 ? host_pid(e, pgid) : pgid));
+}
+
+int64_t sys_getpgid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return guest_pid_result(e, sys_host(getpgid(host_pid_arg(e, arg_int(a[0])))));
+}
+
+int64_t sys_getpgrp(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return guest_pid_result(e, sys_host(getpgrp()));
+}
+
+int64_t sys_getsid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return guest_pid_result(e, sys_host(getsid(host_pid_arg(e, arg_int(a[0])))));
+}
+
+/* ---- credentials ----------------------------------------------------------------------------
+ * goemu is the guest's process, so its credentials are the guest's: the raw syscalls (glibc's
+ * wrappers would signal every host thread; there is one). -1 means "unchanged" in 32 bits. */
+
+int64_t sys_setuid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(syscall(SYS_setuid, arg_uint(a[0])));
+}
+
+int64_t sys_setgid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(syscall(SYS_setgid, arg_uint(a[0])));
+}
+
+int64_t sys_setreuid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(syscall(SYS_setreuid, arg_uint(a[0]), arg_uint(a[1])));
+}
+
+int64_t sys_setregid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(syscall(SYS_setregid, arg_uint(a[0]), arg_uint(a[1])));
+}
+
+int64_t sys_setresuid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(syscall(SYS_setresuid, arg_uint(a[0]), arg_uint(a[1]), arg_uint(a[2])));
+}
+
+int64_t sys_setresgid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(syscall(SYS_setresgid, arg_uint(a[0]), arg_uint(a[1]), arg_uint(a[2])));
+}
+
+/* Three 32-bit ids, each to its own guest pointer. */
+static int64_t put_ids(struct emu *e, const uint64_t a[6], const uint32_t id[3])
+{
+    for (int i = 0; i < 3; i++)
+        if (mem_copy_to(&e->mem, a[i], &id[i], sizeof(id[i])))
+            return -EFAULT;
+    return 0;
+}
+
+int64_t sys_getresuid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uid_t r, ef, s;
+    getresuid(&r, &ef, &s);
+    return put_ids(e, a, (const uint32_t[3]){r, ef, s});
+}
+
+int64_t sys_getresgid(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    gid_t r, ef, s;
+    getresgid(&r, &ef, &s);
+    return put_ids(e, a, (const uint32_t[3]){r, ef, s});
+}
+
+#define LINUX_NGROUPS_MAX 65536
+
+/* getgroups(size, list): size 0 asks only for the count. gid_t is 32 bits on both sides. */
+int64_t sys_getgroups(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int size = arg_int(a[0]);
+    if (size < 0)
+        return -EINVAL;
+    gid_t *g = malloc(LINUX_NGROUPS_MAX * sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    int n = getgroups(size < LINUX_NGROUPS_MAX ? size : LINUX_NGROUPS_MAX, g);
+    int64_t r = n < 0 ? sys_errno(errno) : n;
+    if (n > 0 && size && mem_copy_to(&e->mem, a[1], g, (size_t)n * sizeof(*g)))
+        r = -EFAULT;
+    free(g);
+    return r;
+}
+
+int64_t sys_setgroups(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int size = arg_int(a[0]);
+    if (size < 0 || size > LINUX_NGROUPS_MAX)
+        return -EINVAL;
+    gid_t *g = malloc((size_t)(size ? size : 1) * sizeof(*g));
+    if (!g)
+        return -ENOMEM;
+    int64_t r = mem_copy_from(&e->mem, g, a[1], (size_t)size * sizeof(*g)) ? -EFAULT : 0;
+    if (!r)
+        r = sys_host(syscall(SYS_setgroups, size, g));
+    free(g);
+    return r;
+}
