@@ -3,9 +3,11 @@
 # available here, plus the benchmark binaries bench/bin/<program> (newest release only),
 # reproducibly: static, GOAMD64=v1, -trimpath, no VCS stamp, empty build ID.
 #
-# usage: testdata/build.sh [--check-repro]
+# usage: testdata/build.sh [--check-repro] [PROGRAM...]
 #   --check-repro  build everything a second time with an empty build cache into a scratch
 #                  directory and compare sha256 sums with the committed-to-be binaries.
+#   PROGRAM...     build only these programs (for every release), leaving the other binaries,
+#                  hello-stripped and the benchmarks as they are.
 #
 # Toolchains (override with the environment variables in brackets):
 #   [GO_NEW] /usr/local/go/bin/go       whatever release is installed there
@@ -21,7 +23,7 @@ GO_NEW=${GO_NEW-/usr/local/go/bin/go}
 GO_OLD=${GO_OLD-/usr/lib/go-1.19/bin/go}
 GO_MID=${GO_MID-go1.22.12}
 
-programs=(hello args goroutines alloc floats stdio panics panicexit faultexit preempt signotify sigterm sigkill ctrlc)
+programs=(hello args goroutines alloc floats stdio panics panicexit faultexit preempt signotify sigterm sigkill ctrlc subprocess)
 benches=(intbench floatbench gcbench)
 
 # The environment every build runs in. GOFLAGS is pinned so a user's go env cannot add flags.
@@ -51,6 +53,7 @@ build_all() {
 	for p in "${programs[@]}"; do
 		(cd "$here/go/$p" && run_go "$spec" build "${flags[@]}" -ldflags=-buildid= -o "$out/$p" .)
 	done
+	[[ -n $only ]] && return
 	(cd "$here/go/hello" && run_go "$spec" build "${flags[@]}" '-ldflags=-s -w -buildid=' -o "$out/hello-stripped" .)
 	if [[ -n $benchout ]]; then
 		mkdir -p "$benchout"
@@ -61,7 +64,11 @@ build_all() {
 }
 
 check_repro=0
-[[ ${1-} == --check-repro ]] && check_repro=1
+[[ ${1-} == --check-repro ]] && check_repro=1 && shift
+only=${*:-}
+[[ -n $only ]] && programs=("$@")
+names='*'                        # what the reproducibility check compares, in bin/<release>
+[[ -n $only ]] && names="${programs[*]}"
 
 specs=()
 [[ -x $GO_NEW ]] && specs+=("local:$GO_NEW") || echo "build.sh: warning: $GO_NEW not found, skipped" >&2
@@ -78,14 +85,14 @@ for spec in "${specs[@]}"; do
 		continue
 	fi
 	benchdir=""
-	((first)) && benchdir=$root/bench/bin # benchmarks: newest release only
+	((first)) && [[ -z $only ]] && benchdir=$root/bench/bin # benchmarks: newest release only
 	echo "build.sh: $spec -> testdata/bin/$ver${benchdir:+ and bench/bin}"
-	rm -rf "${here:?}/bin/$ver"
+	[[ -z $only ]] && rm -rf "${here:?}/bin/$ver"
 	build_all "$spec" "$here/bin/$ver" "$benchdir"
 	if ((check_repro)); then
 		GOCACHE=$scratch/cache-$ver build_all "$spec" "$scratch/$ver" "${benchdir:+$scratch/bench}"
-		(cd "$here/bin/$ver" && sha256sum * ) >"$scratch/a"
-		(cd "$scratch/$ver" && sha256sum * ) >"$scratch/b"
+		(cd "$here/bin/$ver" && sha256sum $names) >"$scratch/a"
+		(cd "$scratch/$ver" && sha256sum $names) >"$scratch/b"
 		if [[ -n $benchdir ]]; then
 			(cd "$benchdir" && sha256sum "${benches[@]}") >>"$scratch/a"
 			(cd "$scratch/bench" && sha256sum "${benches[@]}") >>"$scratch/b"

@@ -2,7 +2,10 @@
 # under testdata/bin/<release>/, runs under goemu and must reproduce the native run's stdout,
 # stderr and exit status byte for byte (expected files in testdata/go/<name>/, written by
 # testdata/expect.sh --rebase). Test names: program.<release>.<binary>, label "program".
-# <name>-stripped binaries are checked against <name>'s expected output.
+# <name>-stripped binaries are checked against <name>'s expected output. Options in the
+# program's directory: args, env (ENVIRONMENT), stdin, stderr_lines and
+# expected.stderr.<release> (only the first N lines of stderr, per-release expectations;
+# see run_program.sh). ctrlc.<release> sends SIGINT to goemu from outside (ctrlc.sh).
 
 get_filename_component(GOEMU_TESTDATA ${CMAKE_CURRENT_LIST_DIR}/../testdata ABSOLUTE)
 set(GOEMU_RUN_PROGRAM ${CMAKE_CURRENT_LIST_DIR}/run_program.sh)
@@ -40,4 +43,12 @@ foreach(_reldir ${_goemu_releases})
              COMMAND bash ${GOEMU_RUN_PROGRAM} $<TARGET_FILE:goemu> ${_bin} ${_dir} ${_args})
     set_tests_properties(${_test} PROPERTIES TIMEOUT 300 LABELS program ENVIRONMENT "${_env}")
   endforeach()
+
+  # Ctrl-C: SIGINT sent to goemu's host process must reach the guest as it reaches the
+  # native program (tests/ctrlc.sh runs both).
+  if(EXISTS ${_reldir}/ctrlc)
+    add_test(NAME ctrlc.${_release}
+             COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/ctrlc.sh $<TARGET_FILE:goemu> ${_reldir}/ctrlc)
+    set_tests_properties(ctrlc.${_release} PROPERTIES TIMEOUT 300 LABELS program)
+  endif()
 endforeach()

@@ -25,7 +25,9 @@ struct thread *thread_new(struct emu *e)
     t->tid = e->next_tid++;
     t->state = THREAD_RUNNABLE;
     t->deadline_ns = -1;
-    t->altstack.flags = 2; /* SS_DISABLE */
+    /* No altstack: size 0. The main thread's raw flags are 0 as on Linux (measured in
+     * tests/unit/test_sigframe.c); clone gives new threads SS_DISABLE (sys_thread.c). */
+    t->altstack.flags = 0;
     struct thread **pp = &e->threads;
     while (*pp)
         pp = &(*pp)->next;
@@ -104,9 +106,11 @@ static int wake_ready(struct emu *e, int64_t poll_timeout_ns)
             pfd[n] = (struct pollfd){t->wait_fd, t->wait_events, 0};
             owner[n++] = t;
         }
-    if (n > 0 || poll_timeout_ns > 0) {
-        struct timespec ts = {poll_timeout_ns / 1000000000ll, poll_timeout_ns % 1000000000ll};
-        int r = ppoll(pfd, (nfds_t)n, poll_timeout_ns < 0 ? NULL : &ts, NULL);
+    if (n > 0 || poll_timeout_ns != 0) {
+        /* A wait (timeout != 0, < 0 forever) must end when a host signal arrives. */
+        struct timespec zero = {0, 0};
+        int r = poll_timeout_ns == 0 ? ppoll(pfd, (nfds_t)n, &zero, NULL)
+                                     : sig_host_ppoll(pfd, (unsigned long)n, poll_timeout_ns);
         for (int k = 0; r > 0 && k < n; k++)
             if (pfd[k].revents) {
                 wake(owner[k]);

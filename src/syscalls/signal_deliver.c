@@ -1,19 +1,25 @@
-/* signal_deliver.c — delivering signals to guest handlers the way Linux does: the exact
- * rt_sigframe (reference §5.2) on the thread's sigaltstack when SA_ONSTACK applies, handler
- * entry registers, mask updates, and rt_sigreturn restoring everything from the (possibly
- * modified) frame. Also default actions and host signals forwarded to the guest. */
+/* signal_deliver.c — delivering signals to guest handlers the way Linux does: which pending
+ * signal goes first, the exact rt_sigframe (reference §5.2) on the thread's sigaltstack when
+ * SA_ONSTACK applies, handler entry registers, mask updates, rt_sigreturn restoring
+ * everything from the (possibly modified) frame, default actions, synchronous faults, and
+ * host signals forwarded to the guest. docs/signals.md describes the whole path. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cpu/exec.h"
 #include "cpu/flags.h"
 #include "emu.h"
 #include "syscalls/linux_abi.h"
+#include "syscalls/sigstate.h"
 #include "syscalls/syscalls.h"
 
-/* Offsets inside the frame, from the handler-entry rsp (measured layout, reference §5.2). */
+/* Offsets inside the frame, from the handler-entry rsp (measured layout, reference §5.2;
+ * checked against a kernel-built frame by tests/unit/test_sigframe.c). */
 enum {
     F_RESTORER = 0,
     F_UC = 8,                 /* struct ucontext */
@@ -23,8 +29,8 @@ enum {
     F_MC = F_UC + 40,         /* struct sigcontext, 256 bytes */
     F_SIGMASK = F_UC + 296,
     F_SIGINFO = 312,          /* 128 bytes */
-    F_END = 440,
-    F_FP_GAP = 456,           /* the FP image starts 64-byte aligned, 16 bytes after siginfo */
+    F_END = 440,              /* sizeof(struct rt_sigframe) */
+    RED_ZONE = 128,           /* System V ABI, skipped unless switching to the altstack */
 };
 /* sigcontext field offsets from F_MC: r8..r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip,
  * eflags (u64 each), cs, gs, fs, ss (u16), err, trapno, oldmask, cr2, fpstate. */
@@ -35,21 +41,25 @@ enum {
     MC_ERR = 152, MC_TRAPNO = 160, MC_OLDMASK = 168, MC_CR2 = 176, MC_FPSTATE = 184,
 };
 /* FP image: FXSAVE legacy area (512) + XSAVE header (64) + magic2 (4), as Linux writes it
- * with UC_FP_XSTATE; fx_sw_bytes live in the legacy area's software-reserved tail. */
+ * with UC_FP_XSTATE for a CPU whose XSAVE features are x87|SSE (goemu's CPUID profile has
+ * no AVX); fx_sw_bytes live in the legacy area's software-reserved tail. */
 enum {
     FP_FCW = 0, FP_MXCSR = 24, FP_MXCSR_MASK = 28, FP_XMM = 160, FP_SW_BYTES = 464,
-    FP_XSTATE_BV = 512, FP_XSTATE_SIZE = 576, FP_TOTAL = FP_XSTATE_SIZE + 4,
+    FP_LEGACY = 512, FP_XSTATE_BV = 512, FP_XSTATE_SIZE = 576, FP_TOTAL = FP_XSTATE_SIZE + 4,
     FP_MAGIC1 = 0x46505853, FP_MAGIC2 = 0x46505845,
 };
-#ifndef LINUX_SA_ONSTACK
-#define LINUX_SA_ONSTACK 0x08000000u
-#define LINUX_SA_RESTART 0x10000000u
-#define LINUX_SA_NODEFER 0x40000000u
-#define LINUX_SA_RESETHAND 0x80000000u
-#endif
+/* MXCSR bits the emulated CPU implements (DAZ included): the image's mxcsr_mask. */
+#define MXCSR_MASK 0xffffu
 #define UC_FP_XSTATE 1
 #define UC_SIGCONTEXT_SS 2
 #define UC_STRICT_RESTORE_SS 4
+#define FLAG_RF (1u << 16)
+/* The flags rt_sigreturn takes from the frame (arch/x86/kernel/signal_64.c FIX_EFLAGS;
+ * TF and RF have no effect in goemu). */
+#define FIX_EFLAGS (FLAGS_ARITH | FLAG_DF | FLAG_AC)
+/* Signals next_signal dequeues before any other (kernel/signal.c SYNCHRONOUS_MASK). */
+#define SYNCHRONOUS_MASK (sig_bit(SIG_SIGSEGV) | sig_bit(SIG_SIGBUS) | sig_bit(SIG_SIGILL) | \
+                          sig_bit(SIG_SIGTRAP) | sig_bit(SIG_SIGFPE) | sig_bit(SIG_SIGSYS))
 
 static void put64(uint8_t *b, unsigned off, uint64_t v) { memcpy(b + off, &v, 8); }
 static void put32(uint8_t *b, unsigned off, uint32_t v) { memcpy(b + off, &v, 4); }
@@ -57,36 +67,45 @@ static void put16(uint8_t *b, unsigned off, uint16_t v) { memcpy(b + off, &v, 2)
 static uint64_t get64(const uint8_t *b, unsigned off) { uint64_t v; memcpy(&v, b + off, 8); return v; }
 static uint32_t get32(const uint8_t *b, unsigned off) { uint32_t v; memcpy(&v, b + off, 4); return v; }
 
-static uint64_t sigbit(int sig) { return 1ull << (sig - 1); }
-static const uint64_t unblockable = (1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1));
-
-/* Default action of a signal (signal(7)): 0 ignore, 1 terminate, 2 core, 3 stop. */
-static int default_action(int sig)
+/* The process dies by sig: Linux prints nothing itself; the shell reports 128+n. */
+static _Noreturn void die_by(struct emu *e, int sig)
 {
-    switch (sig) {
-    case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
-        return 0;
-    case SIGQUIT: case SIGILL: case SIGTRAP: case SIGABRT: case SIGBUS: case SIGFPE:
-    case SIGSEGV: case SIGXCPU: case SIGXFSZ: case SIGSYS:
-        return 2;
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-        return 3;
-    default:
-        return 1;
-    }
+    emu_die_signal(e, sig);
 }
 
-static int on_altstack(const struct thread *t, uint64_t sp)
+/* ---- the frame ---------------------------------------------------------------------------- */
+
+/* kernel __on_sig_stack: inside the altstack, whatever its flags. */
+static int within_altstack(const struct thread *t, uint64_t sp)
 {
-    return !(t->altstack.flags & LINUX_SS_DISABLE) && sp > t->altstack.sp &&
-           sp <= t->altstack.sp + t->altstack.size;
+    return sp > t->altstack.sp && sp - t->altstack.sp <= t->altstack.size;
+}
+
+/* kernel get_sigframe: skip the red zone, switch to the altstack top when SA_ONSTACK asks and
+ * the thread is not on it, make room for the FP image (64-byte aligned) and the frame (rsp %
+ * 16 == 8 at entry, as after a CALL). 0 when the frame would overflow the altstack. */
+static uint64_t frame_address(const struct thread *t, const struct guest_sigaction *act,
+                              uint64_t *fp_addr)
+{
+    uint64_t sp = t->cpu.gpr[RSP];
+    int nested = sig_on_altstack(t, sp), entering = 0;
+    sp -= RED_ZONE;
+    if ((act->flags & LINUX_SA_ONSTACK) && sig_altstack_flags(t, sp) == 0) {
+        sp = t->altstack.sp + t->altstack.size;
+        entering = 1;
+    }
+    *fp_addr = (sp - FP_TOTAL) & ~63ull;
+    uint64_t frame = ((*fp_addr - F_END) & ~15ull) - 8;
+    if ((nested || entering) && !within_altstack(t, frame))
+        return 0;
+    return frame;
 }
 
 static void fill_fpstate(uint8_t *fp, const struct cpu *c)
 {
     put16(fp, FP_FCW, 0x37f);
     put32(fp, FP_MXCSR, c->mxcsr);
-    put32(fp, FP_MXCSR_MASK, 0xffff);
+    put32(fp, FP_MXCSR_MASK, MXCSR_MASK);
     memcpy(fp + FP_XMM, c->xmm, sizeof(c->xmm));
     put32(fp, FP_SW_BYTES + 0, FP_MAGIC1);
     put32(fp, FP_SW_BYTES + 4, FP_TOTAL);      /* extended_size */
@@ -96,77 +115,87 @@ static void fill_fpstate(uint8_t *fp, const struct cpu *c)
     put32(fp, FP_XSTATE_SIZE, FP_MAGIC2);
 }
 
-/* Builds the frame for sig with siginfo si (128 bytes) and enters the handler. Returns 0, or
- * -EFAULT when the frame cannot be written (the caller then kills with SIGSEGV, as Linux's
- * force_sigsegv does). */
-static int setup_frame(struct emu *e, struct thread *t, int sig, const uint8_t si[128],
-                       const struct cpu_fault *fault)
+/* uc_mcontext (arch/x86/kernel/signal_64.c setup_sigcontext). RF is set in the saved flags
+ * for a fault, as the CPU pushes it (measured 0x10246), not for a trap (int3: 0x202). */
+static void fill_sigcontext(uint8_t *mc, const struct thread *t, int fault, uint64_t fp_addr)
+{
+    const struct cpu *c = &t->cpu;
+    for (int k = 0; k < 16; k++)
+        put64(mc, 8 * k, c->gpr[mc_gpr_order[k]]);
+    put64(mc, MC_RIP, c->rip);
+    put64(mc, MC_EFLAGS, flags_get(c) | (fault ? FLAG_RF : 0));
+    put16(mc, MC_CS, 0x33);
+    put16(mc, MC_SS, 0x2b);
+    /* Linux writes the thread's last exception into every frame, fault or not. */
+    put64(mc, MC_ERR, (uint64_t)(uint32_t)t->trap_err);
+    put64(mc, MC_TRAPNO, (uint64_t)(uint32_t)t->trap_nr);
+    put64(mc, MC_OLDMASK, t->sigmask);
+    put64(mc, MC_CR2, t->trap_cr2);
+    put64(mc, MC_FPSTATE, fp_addr);
+}
+
+/* Builds the frame for sig with siginfo si (128 bytes) and enters the handler (kernel
+ * setup_rt_frame + handle_signal + signal_setup_done). Returns 0, or -EFAULT when the frame
+ * cannot be written (the caller then forces SIGSEGV, as Linux's force_sigsegv does). */
+static int setup_frame(struct emu *e, struct thread *t, int sig, const uint8_t si[128], int fault)
 {
     struct cpu *c = &t->cpu;
-    const struct guest_sigaction *act = &e->sigactions[sig];
-    uint64_t sp = c->gpr[RSP];
-    int altstack_usable = (act->flags & LINUX_SA_ONSTACK) &&
-                          !(t->altstack.flags & LINUX_SS_DISABLE) && !on_altstack(t, sp);
-    if (altstack_usable)
-        sp = t->altstack.sp + t->altstack.size;
-    else
-        sp -= 128;  /* the System V red zone */
-    uint64_t fp_addr = (sp - FP_TOTAL) & ~63ull;
-    uint64_t frame = fp_addr - F_FP_GAP;
-
-    uint8_t buf[F_FP_GAP + FP_TOTAL];
-    memset(buf, 0, sizeof(buf));
-    put64(buf, F_RESTORER, act->restorer);
-    put64(buf, F_UC_FLAGS, UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
-    put64(buf, F_UC_STACK + 0, t->altstack.sp);
-    put32(buf, F_UC_STACK + 8, (uint32_t)(t->altstack.flags |
-                                          (on_altstack(t, c->gpr[RSP]) ? LINUX_SS_ONSTACK : 0)));
-    put64(buf, F_UC_STACK + 16, t->altstack.size);
-    for (int k = 0; k < 16; k++)
-        put64(buf, F_MC + 8 * k, c->gpr[mc_gpr_order[k]]);
-    put64(buf, F_MC + MC_RIP, c->rip);
-    put64(buf, F_MC + MC_EFLAGS, flags_get(c) | (fault ? 1u << 16 : 0));  /* RF on faults */
-    put16(buf, F_MC + MC_CS, 0x33);
-    put16(buf, F_MC + MC_SS, 0x2b);
-    if (fault) {
-        put64(buf, F_MC + MC_ERR, (uint64_t)fault->err);
-        put64(buf, F_MC + MC_TRAPNO, (uint64_t)fault->trapno);
-        if (fault->trapno == 14)
-            put64(buf, F_MC + MC_CR2, fault->addr);
-    }
-    put64(buf, F_MC + MC_OLDMASK, t->sigmask);
-    put64(buf, F_MC + MC_FPSTATE, fp_addr);
-    put64(buf, F_SIGMASK, t->sigmask);
-    memcpy(buf + F_SIGINFO, si, 128);
-    fill_fpstate(buf + F_FP_GAP, c);
-    if (mem_copy_to(&e->mem, frame, buf, sizeof(buf)) != 0)
+    const struct guest_sigaction act = e->sigactions[sig];
+    if (!(act.flags & LINUX_SA_RESTORER))
+        return -EFAULT;  /* "x86-64 should always use SA_RESTORER" (signal_64.c) */
+    uint64_t fp_addr, frame = frame_address(t, &act, &fp_addr);
+    if (!frame)
         return -EFAULT;
 
-    /* Handler entry (Linux signal_64.c): rdi/rsi/rdx, rax = 0, DF clear, FP state reset. */
+    uint8_t buf[F_END + 16 + FP_TOTAL];
+    unsigned fp_off = (unsigned)(fp_addr - frame);  /* 456: measured */
+    memset(buf, 0, sizeof(buf));
+    put64(buf, F_RESTORER, act.restorer);
+    put64(buf, F_UC_FLAGS, UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS);
+    /* uc_stack holds the altstack as set, flags unprocessed (unsafe_save_altstack). */
+    put64(buf, F_UC_STACK + 0, t->altstack.sp);
+    put32(buf, F_UC_STACK + 8, (uint32_t)t->altstack.flags);
+    put64(buf, F_UC_STACK + 16, t->altstack.size);
+    fill_sigcontext(buf + F_MC, t, fault, fp_addr);
+    put64(buf, F_SIGMASK, t->sigmask);
+    memcpy(buf + F_SIGINFO, si, 128);
+    fill_fpstate(buf + fp_off, c);
+    if (mem_copy_to(&e->mem, frame, buf, fp_off + FP_TOTAL) != 0)
+        return -EFAULT;
+    if (t->altstack.flags & LINUX_SS_AUTODISARM)
+        t->altstack = (struct guest_sigaltstack){0, LINUX_SS_DISABLE, 0};
+
+    /* Handler entry (signal_64.c, handle_signal): rdi/rsi/rdx, rax = 0, DF/TF/RF clear, FP
+     * state reset to its init state (fpu__clear_user_states). Other registers stay. */
     c->gpr[RSP] = frame;
     c->gpr[RDI] = (uint64_t)sig;
     c->gpr[RSI] = frame + F_SIGINFO;
     c->gpr[RDX] = frame + F_UC;
     c->gpr[RAX] = 0;
-    c->rip = act->handler;
+    c->rip = act.handler;
     flags_materialize(c);
     c->rflags &= ~(uint64_t)(FLAG_DF | FLAG_TF);
     memset(c->xmm, 0, sizeof(c->xmm));
     c->mxcsr = MXCSR_DEFAULT;
-    t->sigmask |= act->mask | (act->flags & LINUX_SA_NODEFER ? 0 : sigbit(sig));
-    t->sigmask &= ~unblockable;
-    if (act->flags & LINUX_SA_RESETHAND)
-        e->sigactions[sig].handler = 0;  /* SIG_DFL */
+    /* signal_setup_done: block sa_mask and, without SA_NODEFER, the signal itself. */
+    t->sigmask = (t->sigmask | act.mask | (act.flags & LINUX_SA_NODEFER ? 0 : sig_bit(sig))) &
+                 ~SIG_UNBLOCKABLE;
+    if (act.flags & LINUX_SA_RESETHAND)
+        e->sigactions[sig].handler = LINUX_SIG_DFL;  /* get_signal: SA_ONESHOT */
     return 0;
 }
 
-static void siginfo_kill(uint8_t si[128], int sig, int code, int pid)
+/* ---- siginfo ------------------------------------------------------------------------------ */
+
+static void siginfo_from_source(uint8_t si[128], int sig, const struct sig_source *src)
 {
     memset(si, 0, 128);
     put32(si, 0, (uint32_t)sig);
-    put32(si, 8, (uint32_t)code);
-    put32(si, 16, (uint32_t)pid);
-    put32(si, 20, 0);  /* uid */
+    put32(si, 8, (uint32_t)src->code);
+    put32(si, 16, (uint32_t)src->pid);
+    put32(si, 20, src->uid);
+    if (sig == 17)  /* SIGCHLD: si_status (utime/stime stay 0) */
+        put32(si, 24, (uint32_t)src->status);
 }
 
 static void siginfo_fault(uint8_t si[128], const struct cpu_fault *f)
@@ -177,19 +206,155 @@ static void siginfo_fault(uint8_t si[128], const struct cpu_fault *f)
     put64(si, 16, f->addr);
 }
 
-/* The process dies by sig: Linux prints nothing itself; the shell reports 128+n. */
-static _Noreturn void die_by(struct emu *e, int sig)
+/* ---- choosing the next signal --------------------------------------------------------------- */
+
+/* kernel next_signal: synchronous signals first, then the lowest number. */
+static int next_signal(uint64_t set)
 {
-    emu_die_signal(e, sig);
+    if (set & SYNCHRONOUS_MASK)
+        set &= SYNCHRONOUS_MASK;
+    return set ? __builtin_ctzll(set) + 1 : 0;
 }
 
+/* Process-pending signals t does not block and is the one to take (sig_process_target). */
+static uint64_t shared_for(const struct emu *e, const struct thread *t)
+{
+    uint64_t set = e->sigpending & ~t->sigmask, mine = 0;
+    while (set) {
+        int sig = __builtin_ctzll(set) + 1;
+        set &= set - 1;
+        if (sig_process_target(e, sig) == t)
+            mine |= sig_bit(sig);
+    }
+    return mine;
+}
+
+/* kernel dequeue_signal: the thread's own pending set first, then the process's. */
+static int dequeue_signal(struct emu *e, struct thread *t, struct sig_source *src)
+{
+    int sig = next_signal(t->sigpending & ~t->sigmask);
+    if (sig) {
+        t->sigpending &= ~sig_bit(sig);
+        *src = t->sigsrc[sig];
+        return sig;
+    }
+    sig = next_signal(shared_for(e, t));
+    if (sig) {
+        e->sigpending &= ~sig_bit(sig);
+        *src = e->sigsrc[sig];
+    }
+    return sig;
+}
+
+int sig_wants_wake(struct emu *e, struct thread *t)
+{
+    if (!((t->sigpending | e->sigpending) & ~t->sigmask))
+        return 0;  /* the common case, on every syscall exit */
+    return (t->sigpending & ~t->sigmask) || shared_for(e, t);
+}
+
+/* ---- delivery ------------------------------------------------------------------------------- */
+
+/* The syscall a blocked thread waits in ends for a handler (kernel handle_signal's restart
+ * rules): futex without timeout and fd reads/writes return -ERESTARTSYS, restarted with
+ * SA_RESTART (rip back on the SYSCALL, rax = its number) and -EINTR otherwise; timed futex
+ * waits, sleeps (-ERESTART_RESTARTBLOCK) and poll/epoll waits (-ERESTARTNOHAND, -EINTR) are
+ * -EINTR whatever the flags. A BLOCK_FD thread's rip is already on its SYSCALL. */
+static void interrupt_syscall(struct thread *t, int sig)
+{
+    if (t->state != THREAD_BLOCKED)
+        return;
+    struct cpu *c = &t->cpu;
+    int restart = (t->emu->sigactions[sig].flags & LINUX_SA_RESTART) != 0;
+    if (t->block == BLOCK_FD) {
+        unsigned nr = (uint32_t)c->gpr[RAX];  /* kept for the re-execution */
+        int never = nr == 7 || nr == 232 || nr == 271 || nr == 281;  /* poll epoll_wait ppoll epoll_pwait */
+        if (!restart || never) {
+            c->rip += 2;
+            c->gpr[RAX] = (uint64_t)-EINTR;
+        }
+    } else if (t->block == BLOCK_FUTEX && t->deadline_ns < 0 && restart) {
+        c->rip -= 2;
+        c->gpr[RAX] = 202;  /* futex: FUTEX_WAIT again, with the same arguments */
+    } else {
+        c->gpr[RAX] = (uint64_t)-EINTR;
+    }
+    t->state = THREAD_RUNNABLE;
+    t->block = BLOCK_NONE;
+    t->deadline_ns = -1;
+}
+
+/* force_sigsegv: a frame that could not be built. For SIGSEGV itself, or with SIGSEGV
+ * blocked or ignored, the process dies by SIGSEGV; else SIGSEGV (SI_KERNEL) is queued to the
+ * thread, unblocked, and delivered next. */
+static void force_sigsegv(struct emu *e, struct thread *t, int sig)
+{
+    uint64_t h = e->sigactions[SIG_SIGSEGV].handler;
+    if (sig == SIG_SIGSEGV || h == LINUX_SIG_DFL || h == LINUX_SIG_IGN ||
+        (t->sigmask & sig_bit(SIG_SIGSEGV)))
+        die_by(e, SIG_SIGSEGV);
+    t->sigpending |= sig_bit(SIG_SIGSEGV);
+    t->sigsrc[SIG_SIGSEGV] = (struct sig_source){SIG_SI_KERNEL, 0, 0, 0};
+}
+
+/* Default actions (man 7 signal): terminate or dump core (goemu dies by the same host
+ * signal), stop (goemu stops itself with SIGSTOP, so the shell's job control sees it), or
+ * nothing. */
+static void default_action(struct emu *e, int sig)
+{
+    switch (sig_default_action(sig)) {
+    case SIGDFL_IGNORE:
+        return;
+    case SIGDFL_STOP:
+        fflush(stdout);
+        kill(getpid(), SIGSTOP);
+        return;
+    default:
+        die_by(e, sig);
+    }
+}
+
+int sig_deliver(struct emu *e, struct thread *t)
+{
+    int built = 0;
+    /* Linux loops on the way to user mode until nothing deliverable is left, so later
+     * handlers nest on earlier frames and run first (unless sa_mask blocks them). */
+    for (int n = 0; n < 2 * LINUX_NSIG && !e->exited; n++) {
+        struct sig_source src;
+        int sig = dequeue_signal(e, t, &src);
+        if (!sig)
+            break;
+        uint64_t handler = e->sigactions[sig].handler;
+        if (handler == LINUX_SIG_IGN)
+            continue;
+        if (handler == LINUX_SIG_DFL) {
+            default_action(e, sig);
+            continue;
+        }
+        interrupt_syscall(t, sig);
+        uint8_t si[128];
+        siginfo_from_source(si, sig, &src);
+        if (setup_frame(e, t, sig, si, 0) != 0)
+            force_sigsegv(e, t, sig);
+        else
+            built = 1;
+    }
+    return built;
+}
+
+/* force_sig_fault: the fault's signal is delivered first; when it is blocked or ignored, or
+ * has no handler, the process dies by it (with a line for whoever debugs the guest). */
 void sig_deliver_fault(struct emu *e, struct thread *t)
 {
     const struct cpu_fault *f = &t->cpu.fault;
     int sig = f->signo;
-    const struct guest_sigaction *act = &e->sigactions[sig];
-    /* force_sig_fault: a blocked or ignored synchronous signal kills the process. */
-    if (act->handler == 0 || act->handler == 1 || (t->sigmask & sigbit(sig))) {
+    /* The thread's exception state, as the CPU and do_trap/do_page_fault record it. */
+    t->trap_nr = f->trapno;
+    t->trap_err = f->err;
+    if (f->trapno == 14)
+        t->trap_cr2 = f->addr;
+    uint64_t handler = e->sigactions[sig].handler;
+    if (handler == LINUX_SIG_DFL || handler == LINUX_SIG_IGN || (t->sigmask & sig_bit(sig))) {
         char sym[160] = "";
         if (exec_symbolize)
             exec_symbolize(f->rip, sym, sizeof(sym));
@@ -200,123 +365,142 @@ void sig_deliver_fault(struct emu *e, struct thread *t)
     }
     uint8_t si[128];
     siginfo_fault(si, f);
-    if (setup_frame(e, t, sig, si, f) != 0)
-        die_by(e, SIGSEGV);
+    int trap = f->trapno == 3 || f->trapno == 1;  /* #BP/#DB are traps: no RF */
+    if (setup_frame(e, t, sig, si, !trap) != 0)
+        force_sigsegv(e, t, sig);
+    sig_deliver(e, t);  /* anything else deliverable nests on top, as on any return to user */
 }
 
-/* Lowest-numbered deliverable signal in set, synchronous ones first as Linux does. */
-static int pick_signal(uint64_t set)
-{
-    static const int sync_first[] = {SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS};
-    for (size_t k = 0; k < sizeof(sync_first) / sizeof(sync_first[0]); k++)
-        if (set & sigbit(sync_first[k]))
-            return sync_first[k];
-    return set ? __builtin_ctzll(set) + 1 : 0;
-}
+/* ---- rt_sigreturn --------------------------------------------------------------------------- */
 
-/* Interrupts a blocking syscall for a handler: -EINTR, or a transparent restart of an fd
- * wait when the handler has SA_RESTART (rip already points at the SYSCALL). */
-static void interrupt_syscall(struct thread *t, int sig)
+/* A frame rt_sigreturn cannot use (unreadable, bad MXCSR): Linux's badframe raises SIGSEGV
+ * and returns 0. */
+static int64_t bad_frame(struct emu *e, struct thread *t)
 {
-    if (t->state != THREAD_BLOCKED)
-        return;
-    int restart = t->emu->sigactions[sig].flags & LINUX_SA_RESTART;
-    if (t->block == BLOCK_FD && !restart) {
-        t->cpu.rip += 2;
-        t->cpu.gpr[RAX] = (uint64_t)-EINTR;
-    } else if (t->block != BLOCK_FD) {
-        t->cpu.gpr[RAX] = (uint64_t)-EINTR;
-    }
-    t->state = THREAD_RUNNABLE;
-    t->block = BLOCK_NONE;
-    t->deadline_ns = -1;
-}
-
-int sig_deliver(struct emu *e, struct thread *t)
-{
-    uint64_t deliverable = (t->sigpending | e->sigpending) & ~t->sigmask;
-    if (!deliverable)
-        return 0;
-    int sig = pick_signal(deliverable);
-    int from_thread = (t->sigpending & sigbit(sig)) != 0;
-    if (from_thread)
-        t->sigpending &= ~sigbit(sig);
-    else
-        e->sigpending &= ~sigbit(sig);
-    const struct guest_sigaction *act = &e->sigactions[sig];
-    if (act->handler == 1 || (act->handler == 0 && default_action(sig) == 0))
-        return 0;  /* ignored by the time it is delivered */
-    if (act->handler == 0) {
-        if (default_action(sig) == 3)
-            return 0;  /* stop: job control is not emulated */
-        die_by(e, sig);
-    }
-    interrupt_syscall(t, sig);
-    uint8_t si[128];
-    siginfo_kill(si, sig, from_thread ? SI_TKILL : SI_USER, e->pid);
-    if (setup_frame(e, t, sig, si, NULL) != 0)
-        die_by(e, SIGSEGV);
-    return 1;
-}
-
-int sig_wants_wake(struct emu *e, struct thread *t)
-{
-    return ((t->sigpending | e->sigpending) & ~t->sigmask) != 0;
+    uint64_t h = e->sigactions[SIG_SIGSEGV].handler;
+    if (h == LINUX_SIG_DFL || h == LINUX_SIG_IGN || (t->sigmask & sig_bit(SIG_SIGSEGV)))
+        die_by(e, SIG_SIGSEGV);
+    t->sigpending |= sig_bit(SIG_SIGSEGV);
+    t->sigsrc[SIG_SIGSEGV] = (struct sig_source){SIG_SI_KERNEL, 0, 0, 0};
+    return 0;
 }
 
 int64_t sig_return(struct emu *e, struct thread *t)
 {
     struct cpu *c = &t->cpu;
     uint64_t frame = c->gpr[RSP] - 8;  /* the handler's RET popped the restorer address */
-    uint8_t buf[F_END];
+    uint8_t buf[F_END], fp[FP_LEGACY];
     if (mem_copy_from(&e->mem, buf, frame, sizeof(buf)) != 0)
-        die_by(e, SIGSEGV);
-    uint8_t fp[FP_XMM + 256];
+        return bad_frame(e, t);
     uint64_t fp_addr = get64(buf, F_MC + MC_FPSTATE);
-    if (fp_addr && mem_copy_from(&e->mem, fp, fp_addr, sizeof(fp)) != 0)
-        die_by(e, SIGSEGV);
+    if (fp_addr && (mem_copy_from(&e->mem, fp, fp_addr, sizeof(fp)) != 0 ||
+                    (get32(fp, FP_MXCSR) & ~MXCSR_MASK)))
+        return bad_frame(e, t);  /* FXRSTOR/XRSTOR would #GP on reserved MXCSR bits */
+
     for (int k = 0; k < 16; k++)
         c->gpr[mc_gpr_order[k]] = get64(buf, F_MC + 8 * k);
     c->rip = get64(buf, F_MC + MC_RIP);
-    flags_put(c, get64(buf, F_MC + MC_EFLAGS));
+    flags_put(c, (flags_get(c) & ~(uint64_t)FIX_EFLAGS) | (get64(buf, F_MC + MC_EFLAGS) & FIX_EFLAGS));
     if (fp_addr) {
-        c->mxcsr = get32(fp, FP_MXCSR) & 0xffff;
+        c->mxcsr = get32(fp, FP_MXCSR);
         memcpy(c->xmm, fp + FP_XMM, sizeof(c->xmm));
+    } else {  /* no FP image: the init state (fpu__restore_sig with buf == NULL) */
+        memset(c->xmm, 0, sizeof(c->xmm));
+        c->mxcsr = MXCSR_DEFAULT;
     }
-    t->sigmask = get64(buf, F_SIGMASK) & ~unblockable;
-    /* restore_altstack: applied unless the thread is running on the altstack right now. */
-    uint64_t ss_sp = get64(buf, F_UC_STACK), ss_size = get64(buf, F_UC_STACK + 16);
-    int32_t ss_flags = (int32_t)get32(buf, F_UC_STACK + 8) & ~LINUX_SS_ONSTACK;
-    if (!on_altstack(t, c->gpr[RSP])) {
-        t->altstack.sp = ss_sp;
-        t->altstack.size = ss_size;
-        t->altstack.flags = ss_flags;
-    }
+    t->sigmask = get64(buf, F_SIGMASK) & ~SIG_UNBLOCKABLE;
+    /* restore_altstack: do_sigaltstack with the restored rsp; its errors are ignored. */
+    sig_set_altstack(t, get64(buf, F_UC_STACK), (int32_t)get32(buf, F_UC_STACK + 8),
+                     get64(buf, F_UC_STACK + 16));
     return (int64_t)c->gpr[RAX];
 }
 
 /* ---- host signals ----------------------------------------------------------------------- */
 
-static volatile sig_atomic_t host_pending[65];
-static volatile sig_atomic_t host_any;
+/* Signals sent to goemu's host process that belong to the guest: what a terminal, a shell or
+ * another process sends to a program (Ctrl-C, kill, job control, resource limits), and
+ * SIGCHLD, since the guest's children are goemu's host children (sys_process.c). */
+static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+                                SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGXCPU,
+                                SIGXFSZ, SIGPWR, SIGCHLD};
+#define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
-static void on_host_signal(int sig)
+static volatile sig_atomic_t host_pending[65];
+static volatile sig_atomic_t host_code[65], host_pid[65], host_uid[65];
+static volatile sig_atomic_t host_any;
+static int forwarding;  /* sig_forward_host_signals ran: host dispositions follow the guest */
+
+static void on_host_signal(int sig, siginfo_t *si, void *uc)
 {
+    (void)uc;
+    host_code[sig] = si->si_code;   /* SI_USER from kill(1), SI_KERNEL from a terminal */
+    host_pid[sig] = si->si_pid;
+    host_uid[sig] = (sig_atomic_t)si->si_uid;
     host_pending[sig] = 1;
     host_any = 1;
 }
 
-void sig_forward_host_signals(void)
+static void host_forward(int sig)
 {
-    static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
-                                    SIGWINCH, SIGALRM, SIGCONT, SIGTSTP};
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_host_signal;
+    sa.sa_sigaction = on_host_signal;
+    sa.sa_flags = SA_SIGINFO | SA_RESTART;
     sigfillset(&sa.sa_mask);
-    for (size_t k = 0; k < sizeof(forwarded) / sizeof(forwarded[0]); k++)
-        sigaction(forwarded[k], &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);  /* a guest write to a closed pipe gets EPIPE (and SIGPIPE below) */
+    sigaction(sig, &sa, NULL);
+}
+
+static int is_forwarded(int sig)
+{
+    for (size_t k = 0; k < NFORWARDED; k++)
+        if (forwarded[k] == sig)
+            return 1;
+    return 0;
+}
+
+/* A write to a closed pipe must give the guest EPIPE (sys_fs.c posts the guest's SIGPIPE);
+ * a handler rather than SIG_IGN, so a program goemu execs starts with SIGPIPE at default. */
+static void on_host_sigpipe(int sig) { (void)sig; }
+
+void sig_forward_host_signals(struct emu *e)
+{
+    forwarding = 1;
+    /* What the guest inherits, as across execve(2): ignored dispositions (a shell starts
+     * background jobs with SIGINT and SIGQUIT ignored, nohup SIGHUP) and the blocked mask. */
+    sigset_t mask;
+    sigprocmask(SIG_SETMASK, NULL, &mask);
+    for (size_t k = 0; k < NFORWARDED; k++) {
+        int sig = forwarded[k];
+        struct sigaction cur;
+        sigaction(sig, NULL, &cur);
+        if (cur.sa_handler == SIG_IGN)
+            e->sigactions[sig].handler = LINUX_SIG_IGN;  /* host stays ignoring it too */
+        else
+            host_forward(sig);
+    }
+    for (struct thread *t = e->threads; t; t = t->next)
+        for (int sig = 1; sig <= LINUX_NSIG; sig++)
+            if (sigismember(&mask, sig) == 1)
+                t->sigmask |= sig_bit(sig) & ~SIG_UNBLOCKABLE;
+    /* The guest's mask does the blocking from now on; goemu itself blocks nothing. */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_host_sigpipe;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+void sig_host_follow(int sig, uint64_t handler)
+{
+    if (!forwarding || !is_forwarded(sig))
+        return;
+    if (handler == LINUX_SIG_IGN)
+        signal(sig, SIG_IGN);
+    else
+        host_forward(sig);
 }
 
 void sig_poll_host(struct emu *e)
@@ -327,6 +511,27 @@ void sig_poll_host(struct emu *e)
     for (int sig = 1; sig <= 64; sig++)
         if (host_pending[sig]) {
             host_pending[sig] = 0;
-            sig_post(e, NULL, sig);
+            struct sig_source src = {host_code[sig], host_pid[sig], (uint32_t)host_uid[sig], 0};
+            sig_post_info(e, NULL, sig, &src);
         }
+}
+
+int sig_host_ppoll(struct pollfd *pfd, unsigned long n, int64_t timeout_ns)
+{
+    /* Blocked from the check to ppoll, which unblocks them atomically while it waits: a
+     * signal arriving in between wakes the wait instead of being noticed only later. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    for (size_t k = 0; k < NFORWARDED; k++)
+        sigaddset(&block, forwarded[k]);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    int r = 0;
+    if (!host_any) {
+        struct timespec ts = {timeout_ns / 1000000000ll, timeout_ns % 1000000000ll};
+        r = ppoll(pfd, (nfds_t)n, timeout_ns < 0 ? NULL : &ts, &old);
+    }
+    int saved = errno;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    errno = saved;
+    return r;
 }

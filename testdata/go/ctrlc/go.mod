@@ -1,0 +1,3 @@
+module goemu.test/ctrlc
+
+go 1.19

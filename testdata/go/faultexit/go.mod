@@ -1,0 +1,3 @@
+module goemu.test/faultexit
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/panicexit
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/panics
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/preempt
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/sigkill
+
+go 1.19

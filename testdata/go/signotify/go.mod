@@ -1,0 +1,3 @@
+module goemu.test/signotify
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/sigterm
+
+go 1.19

@@ -1,0 +1,3 @@
+module goemu.test/subprocess
+
+go 1.19
