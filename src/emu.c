@@ -20,6 +20,11 @@ static int64_t host_ns(clockid_t id)
     return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
+unsigned emu_guest_id(const struct emu *e, unsigned host_id)
+{
+    return e->opt.deterministic ? 1000 : host_id;
+}
+
 int64_t emu_monotonic_ns(struct emu *e)
 {
     if (!e->opt.deterministic)

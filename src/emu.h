@@ -121,6 +121,10 @@ struct emu {
     uint64_t wait_seq;
 };
 
+/* A user or group id as the guest sees it: the host's, or the fixed 1000 of a
+ * --deterministic run, whose stack, syscalls and trace must not depend on who runs it. */
+unsigned emu_guest_id(const struct emu *e, unsigned host_id);
+
 /* Monotonic nanoseconds as the guest sees them (virtual in deterministic mode). Never 0. */
 int64_t emu_monotonic_ns(struct emu *e);
 /* Wall-clock nanoseconds since the epoch as the guest sees them. */

@@ -40,13 +40,6 @@ static size_t string_bytes(char **v, size_t n)
     return total;
 }
 
-/* A user or group id from the host, or the fixed 1000 of a --deterministic run, whose
- * initial stack (and startup trace) must not depend on who runs it. */
-static uint64_t host_id(const struct emu *e, unsigned id)
-{
-    return e->opt.deterministic ? 1000 : id;
-}
-
 /* Fills info->auxv_entries in the order Linux 6.x writes them, minus AT_SYSINFO_EHDR,
  * AT_MINSIGSTKSZ (Go ignores it, reference §1.3) and the rseq entries. */
 static void build_auxv(const struct emu *e, const struct layout *l, struct elf_stack_info *info)
@@ -61,10 +54,10 @@ static void build_auxv(const struct emu *e, const struct layout *l, struct elf_s
         {AT_BASE, 0},          /* no interpreter */
         {AT_FLAGS, 0},
         {AT_ENTRY, e->entry},
-        {AT_UID, host_id(e, getuid())},
-        {AT_EUID, host_id(e, geteuid())},
-        {AT_GID, host_id(e, getgid())},
-        {AT_EGID, host_id(e, getegid())},
+        {AT_UID, emu_guest_id(e, getuid())},
+        {AT_EUID, emu_guest_id(e, geteuid())},
+        {AT_GID, emu_guest_id(e, getgid())},
+        {AT_EGID, emu_guest_id(e, getegid())},
         {AT_SECURE, 0},
         {AT_RANDOM, l->random},
         {AT_HWCAP2, 0},        /* no FSGSBASE, no ring-3 MONITOR */

@@ -53,10 +53,10 @@ int64_t sys_getppid(struct emu *e, struct thread *t, const uint64_t a[6])
     return e->opt.deterministic ? (e->ppid ? e->ppid : 1) : getppid();
 }
 
-int64_t sys_getuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getuid(); }
-int64_t sys_geteuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return geteuid(); }
-int64_t sys_getgid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getgid(); }
-int64_t sys_getegid(struct emu *e, struct thread *t, const uint64_t a[6]) { return getegid(); }
+int64_t sys_getuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, getuid()); }
+int64_t sys_geteuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, geteuid()); }
+int64_t sys_getgid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, getgid()); }
+int64_t sys_getegid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, getegid()); }
 
 /* The host's names and release, as an x86-64 Linux (the host is one). */
 int64_t sys_uname(struct emu *e, struct thread *t, const uint64_t a[6])
