@@ -131,7 +131,8 @@ void sig_post_info(struct emu *e, struct thread *target, int sig, const struct s
 void sig_post(struct emu *e, struct thread *target, int sig)
 {
     /* kill(2) is SI_USER, tkill/tgkill SI_TKILL; both carry the sender's pid and uid. */
-    struct sig_source src = {target ? SIG_SI_TKILL : SIG_SI_USER, e->pid, (uint32_t)getuid(), 0};
+    struct sig_source src = {target ? SIG_SI_TKILL : SIG_SI_USER, e->pid,
+                             emu_guest_id(e, getuid()), 0};
     sig_post_info(e, target, sig, &src);
 }
 

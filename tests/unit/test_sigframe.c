@@ -345,7 +345,7 @@ static void test_async_frame_registers_and_entry_state_match_kernel(void **s)
     /* siginfo of tgkill: SI_TKILL, the sender's pid and uid. */
     assert_int_equal(native.code, SI_TKILL);
     assert_int_equal(g.code, SI_TKILL);
-    assert_int_equal(g.addr, 1000 | (uint64_t)getuid() << 32);
+    assert_int_equal(g.addr, 1000 | (uint64_t)emu_guest_id(&e, getuid()) << 32);
     assert_int_equal(native.addr, (uint64_t)getpid() | (uint64_t)getuid() << 32);
     /* The interrupted state: tgkill's result in rax, the caller's xmm0 and MXCSR. */
     assert_int_equal(native.gregs[REG_RAX], 0);

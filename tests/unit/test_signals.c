@@ -368,7 +368,7 @@ static void test_siginfo_of_kill_and_tgkill(void **s)
     assert_int_equal(si2[0], SIGUSR2);
     assert_int_equal(si2[2], SI_TKILL);
     assert_int_equal(si2[4], 1000);                  /* si_pid */
-    assert_int_equal((uint32_t)si2[5], getuid());    /* si_uid */
+    assert_int_equal((uint32_t)si2[5], emu_guest_id(&e, getuid()));    /* si_uid */
 }
 
 static void test_stop_signal_cancels_pending_sigcont_and_back(void **s)
