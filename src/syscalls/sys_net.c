@@ -218,6 +218,20 @@ static int64_t msg_iov(struct emu *e, struct net_msg *m, uint64_t iov, uint64_t 
     return 0;
 }
 
+/* A message over one guest buffer (send/sendto/recv/recvfrom). */
+static int64_t msg_buffer(struct emu *e, struct net_msg *m, uint64_t buf, uint64_t len, int prot)
+{
+    memset(&m->h, 0, sizeof(m->h));
+    struct linux_iovec seg = {buf, len};
+    int n = 0;
+    int64_t r = sys_build_iov(&e->mem, &seg, 1, prot, 0x7ffff000ull, m->iov, &n);
+    if (r < 0)
+        return r;
+    m->h.msg_iov = m->iov;
+    m->h.msg_iovlen = (size_t)n;
+    return 0;
+}
+
 /* Sends never block the host: MSG_DONTWAIT, and a blocking socket that is full parks the
  * guest thread. MSG_NOSIGNAL because the guest, not goemu, gets SIGPIPE (posted below). */
 static int64_t do_send(struct emu *e, struct thread *t, int fd, struct net_msg *m, int flags)
@@ -233,14 +247,9 @@ static int64_t do_send(struct emu *e, struct thread *t, int fd, struct net_msg *
 int64_t sys_sendto(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct net_msg m;
-    memset(&m.h, 0, sizeof(m.h));
-    struct linux_iovec seg = {a[1], a[2]};
-    int n = 0;
-    int64_t r = sys_build_iov(&e->mem, &seg, 1, GPROT_READ, 0x7ffff000ull, m.iov, &n);
+    int64_t r = msg_buffer(e, &m, a[1], a[2], GPROT_READ);
     if (r < 0)
         return r;
-    m.h.msg_iov = m.iov;
-    m.h.msg_iovlen = (size_t)n;
     if (a[4]) {
         int64_t len = addr_from_guest(e, a[4], a[5], m.name);
         if (len < 0)
@@ -289,14 +298,9 @@ static int64_t do_recv(struct emu *e, struct thread *t, int fd, struct net_msg *
 int64_t sys_recvfrom(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct net_msg m;
-    memset(&m.h, 0, sizeof(m.h));
-    struct linux_iovec seg = {a[1], a[2]};
-    int n = 0;
-    int64_t r = sys_build_iov(&e->mem, &seg, 1, GPROT_WRITE, 0x7ffff000ull, m.iov, &n);
+    int64_t r = msg_buffer(e, &m, a[1], a[2], GPROT_WRITE);
     if (r < 0)
         return r;
-    m.h.msg_iov = m.iov;
-    m.h.msg_iovlen = (size_t)n;
     m.h.msg_name = m.name;
     m.h.msg_namelen = sizeof(m.name);
     r = do_recv(e, t, arg_int(a[0]), &m, arg_int(a[3]));
