@@ -833,12 +833,14 @@ int64_t sys_setresgid(struct emu *e, struct thread *t, const uint64_t a[6])
     return sys_host(syscall(SYS_setresgid, arg_uint(a[0]), arg_uint(a[1]), arg_uint(a[2])));
 }
 
-/* Three 32-bit ids, each to its own guest pointer. */
-static int64_t put_ids(struct emu *e, const uint64_t a[6], const uint32_t id[3])
+/* Three 32-bit ids, each to its own guest pointer, as the guest sees them (emu_guest_id). */
+static int64_t put_ids(struct emu *e, const uint64_t a[6], const unsigned host[3])
 {
-    for (int i = 0; i < 3; i++)
-        if (mem_copy_to(&e->mem, a[i], &id[i], sizeof(id[i])))
+    for (int i = 0; i < 3; i++) {
+        uint32_t id = emu_guest_id(e, host[i]);
+        if (mem_copy_to(&e->mem, a[i], &id, sizeof(id)))
             return -EFAULT;
+    }
     return 0;
 }
 
@@ -846,14 +848,14 @@ int64_t sys_getresuid(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     uid_t r, ef, s;
     getresuid(&r, &ef, &s);
-    return put_ids(e, a, (const uint32_t[3]){r, ef, s});
+    return put_ids(e, a, (const unsigned[3]){r, ef, s});
 }
 
 int64_t sys_getresgid(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     gid_t r, ef, s;
     getresgid(&r, &ef, &s);
-    return put_ids(e, a, (const uint32_t[3]){r, ef, s});
+    return put_ids(e, a, (const unsigned[3]){r, ef, s});
 }
 
 #define LINUX_NGROUPS_MAX 65536

@@ -1,7 +1,7 @@
-/* sys_thread.c — threads and what passes between them: clone (threads; reference §4.1; a new
- * process without CLONE_THREAD is sys_process.c's),
- * futex wait/wake (§4.3) on the scheduler's wait queues, and kill/tkill/tgkill, which post a
- * signal to a thread or the process (sig_post in sys_signal.c). */
+/* sys_thread.c — threads and what passes between them: clone for threads (reference §4.1;
+ * without CLONE_THREAD it makes a process, sys_process.c), futex wait/wake (§4.3) on the
+ * scheduler's wait queues, and kill/tkill/tgkill, which post a signal to a thread or the
+ * process (sig_post in sys_signal.c). */
 #include <errno.h>
 #include <stdio.h>
 
