@@ -1,0 +1,129 @@
+/* sys_fsmeta.c — file locks, ownership, sizes and device nodes by path, and the in-kernel
+ * copies (sendfile, copy_file_range, splice). All pass through to the host; offsets that
+ * live in guest memory are copied in and back out. A blocking flock is tried non-blocking
+ * and retried each time the thread is scheduled, as fcntl's F_SETLKW is (sys_fs.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/file.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "syscalls/linux_abi.h"
+#include "syscalls/syscalls.h"
+
+int64_t sys_flock(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int fd = arg_int(a[0]), op = arg_int(a[1]);
+    if (flock(fd, op | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK && !(op & LOCK_NB))
+        return sys_block_on_fd(t, fd, POLLIN | POLLOUT, -1, 0);
+    return sys_errno(errno);
+}
+
+int64_t sys_truncate(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    char path[LINUX_PATH_MAX];
+    int64_t r = sys_read_path(e, a[0], path);
+    return r < 0 ? r : sys_host(truncate(path, (off_t)a[1]));
+}
+
+int64_t sys_chown(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    char path[LINUX_PATH_MAX];
+    int64_t r = sys_read_path(e, a[0], path);
+    return r < 0 ? r : sys_host(chown(path, arg_uint(a[1]), arg_uint(a[2])));
+}
+
+int64_t sys_lchown(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    char path[LINUX_PATH_MAX];
+    int64_t r = sys_read_path(e, a[0], path);
+    return r < 0 ? r : sys_host(lchown(path, arg_uint(a[1]), arg_uint(a[2])));
+}
+
+int64_t sys_fchown(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(fchown(arg_int(a[0]), arg_uint(a[1]), arg_uint(a[2])));
+}
+
+int64_t sys_fchownat(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    char path[LINUX_PATH_MAX];
+    int64_t r = sys_read_path(e, a[1], path);
+    return r < 0 ? r : sys_host(fchownat(arg_int(a[0]), path, arg_uint(a[2]), arg_uint(a[3]),
+                                         arg_int(a[4])));
+}
+
+int64_t sys_mknodat(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    char path[LINUX_PATH_MAX];
+    int64_t r = sys_read_path(e, a[1], path);
+    return r < 0 ? r : sys_host(mknodat(arg_int(a[0]), path, arg_uint(a[2]), (dev_t)arg_uint(a[3])));
+}
+
+int64_t sys_mknod(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    const uint64_t b[6] = {(uint64_t)(uint32_t)AT_FDCWD, a[0], a[1], a[2]};
+    return sys_mknodat(e, t, b);
+}
+
+/* An optional loff_t in guest memory: read into *off (returning &off's storage), or NULL. */
+static int64_t off_in(struct emu *e, uint64_t addr, loff_t *off, loff_t **p)
+{
+    *p = NULL;
+    if (!addr)
+        return 0;
+    if (mem_copy_from(&e->mem, off, addr, sizeof(*off)))
+        return -EFAULT;
+    *p = off;
+    return 0;
+}
+
+static int64_t off_out(struct emu *e, uint64_t addr, const loff_t *off, int64_t r)
+{
+    if (r >= 0 && addr && mem_copy_to(&e->mem, addr, off, sizeof(*off)))
+        return -EFAULT;
+    return r;
+}
+
+int64_t sys_sendfile(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    loff_t off, *p;
+    int64_t r = off_in(e, a[2], &off, &p);
+    if (r < 0)
+        return r;
+    r = sys_host(sendfile(arg_int(a[0]), arg_int(a[1]), p, (size_t)a[3]));
+    return off_out(e, a[2], &off, r);
+}
+
+int64_t sys_copy_file_range(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    loff_t oin, oout, *pin, *pout;
+    int64_t r = off_in(e, a[1], &oin, &pin);
+    if (r == 0)
+        r = off_in(e, a[3], &oout, &pout);
+    if (r < 0)
+        return r;
+    r = sys_host(copy_file_range(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4],
+                                 arg_uint(a[5])));
+    r = off_out(e, a[1], &oin, r);
+    return off_out(e, a[3], &oout, r);
+}
+
+int64_t sys_splice(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    loff_t oin, oout, *pin, *pout;
+    int64_t r = off_in(e, a[1], &oin, &pin);
+    if (r == 0)
+        r = off_in(e, a[3], &oout, &pout);
+    if (r < 0)
+        return r;
+    /* Go's net package splices through non-blocking pipes (SPLICE_F_NONBLOCK); a blocking
+     * splice stays host-blocking: documented limitation. */
+    r = sys_host(splice(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4], arg_uint(a[5])));
+    r = off_out(e, a[1], &oin, r);
+    return off_out(e, a[3], &oout, r);
+}
