@@ -218,6 +218,17 @@ int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (host == MAP_FAILED)
         return -ENOMEM;
+    return mem_map_host(m, addr, len, prot, vma_flags, name, host);
+}
+
+int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags,
+                 const char *name, void *host)
+{
+    len = page_round_up(len);
+    if (!range_ok(addr, len)) {
+        munmap(host, len);
+        return -EINVAL;
+    }
     if (vma_split_at(m, addr) || vma_split_at(m, addr + len)) {
         munmap(host, len);
         return -ENOMEM;
@@ -262,6 +273,8 @@ int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
         const struct vma *v = mem_vma_at(m, p);
         if (!v)
             return -ENOMEM;
+        if ((v->flags & VMA_SHARED_RO) && (prot & GPROT_WRITE))
+            return -EACCES;  /* man 2 mprotect: MAP_SHARED file not opened for writing */
         p = v->end;
     }
     if (vma_split_at(m, addr) || vma_split_at(m, addr + len))

@@ -34,7 +34,10 @@ struct vma {
     int flags;           /* VMA_* */
     char name[24];       /* "[stack]", "[heap]", image path tail, "" for anonymous */
 };
-enum { VMA_IMAGE = 1, VMA_STACK = 2, VMA_HEAP = 4 };
+enum {
+    VMA_IMAGE = 1, VMA_STACK = 2, VMA_HEAP = 4,
+    VMA_SHARED_RO = 8,  /* MAP_SHARED of a file opened read-only: can never become writable */
+};
 
 struct mem {
     struct tlb_entry tlb_r[TLB_SIZE], tlb_w[TLB_SIZE], tlb_x[TLB_SIZE];
@@ -53,11 +56,17 @@ int mem_init(struct mem *m);
 void mem_destroy(struct mem *m);
 /* Maps fresh zeroed memory at [addr, addr+len), replacing whatever was there (MAP_FIXED). */
 int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags, const char *name);
+/* Like mem_map, but backed by host memory the caller mapped (len bytes at host, page
+ * aligned, readable and, unless VMA_SHARED_RO, writable): a MAP_SHARED file mapping. mem
+ * owns it afterwards and munmaps it with the guest pages. */
+int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags,
+                 const char *name, void *host);
 int mem_unmap(struct mem *m, uint64_t addr, uint64_t len);
 int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot);
 /* Finds a free page-aligned range of len bytes: at hint if it is free, else top-down below
  * mmap_base. Returns 0 when the address space is full. */
 uint64_t mem_find_free(struct mem *m, uint64_t hint, uint64_t len);
+/* Protection changes: -EACCES when asking for write on a VMA_SHARED_RO mapping. */
 /* Whether [addr, addr+len) is entirely unmapped. */
 int mem_range_free(struct mem *m, uint64_t addr, uint64_t len);
 const struct vma *mem_vma_at(const struct mem *m, uint64_t addr);

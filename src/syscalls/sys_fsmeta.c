@@ -127,3 +127,8 @@ int64_t sys_splice(struct emu *e, struct thread *t, const uint64_t a[6])
     r = off_out(e, a[1], &oin, r);
     return off_out(e, a[3], &oout, r);
 }
+
+int64_t sys_fallocate(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return sys_host(fallocate(arg_int(a[0]), arg_int(a[1]), (off_t)a[2], (off_t)a[3]));
+}

@@ -31,11 +31,9 @@ static int range_in_user(uint64_t addr, uint64_t len)
 
 /* ---- mmap ------------------------------------------------------------------------------ */
 
-/* The checks Linux makes on a file before mapping it (man 2 mmap, ERRORS). MAP_SHARED with
- * PROT_WRITE is -ENODEV here: goemu copies files in, so writes could never reach the file;
- * a read-only MAP_SHARED mapping is a private copy, which looks the same unless the file
- * changes later. */
-static int64_t check_file_mapping(int fd, int type, int prot, struct stat *st)
+/* The checks Linux makes on a file before mapping it (man 2 mmap, ERRORS); *writable says
+ * whether a shared mapping of it may ever be written (the fd is O_RDWR). */
+static int64_t check_file_mapping(int fd, int type, int prot, struct stat *st, int *writable)
 {
     if (fstat(fd, st) < 0)
         return -EBADF;
@@ -44,9 +42,34 @@ static int64_t check_file_mapping(int fd, int type, int prot, struct stat *st)
     int fl = fcntl(fd, F_GETFL);
     if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
         return -EACCES;
-    if (type != LINUX_MAP_PRIVATE && (prot & GPROT_WRITE))
-        return (fl & O_ACCMODE) == O_RDWR ? -ENODEV : -EACCES;
+    *writable = (fl & O_ACCMODE) == O_RDWR;
+    if (type != LINUX_MAP_PRIVATE && (prot & GPROT_WRITE) && !*writable)
+        return -EACCES;
     return 0;
+}
+
+/* MAP_SHARED of a file: the host maps the file shared and the guest pages are those host
+ * pages, so writes reach the file and other processes (Go's linker writes its output this
+ * way). Only the part inside the file is host-mapped — touching whole pages past EOF would be
+ * a SIGBUS in goemu itself — the rest is zero memory, as fill_from_file gives private ones. */
+static int64_t map_shared_file(struct emu *e, uint64_t at, uint64_t len, int prot, int fd,
+                               uint64_t off, const struct stat *st, int writable,
+                               const char *name)
+{
+    uint64_t size = (uint64_t)st->st_size;
+    uint64_t in_file = off >= size ? 0 : page_up(size - off) < len ? page_up(size - off) : len;
+    if (in_file < len) {
+        int r = mem_map(&e->mem, at + in_file, len - in_file, prot, 0, name);
+        if (r)
+            return r;
+    }
+    if (in_file == 0)
+        return 0;
+    void *host = mmap(NULL, in_file, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd,
+                      (off_t)off);
+    if (host == MAP_FAILED)
+        return sys_errno(errno);
+    return mem_map_host(&e->mem, at, in_file, prot, writable ? 0 : VMA_SHARED_RO, name, host);
 }
 
 /* The VMA name a file mapping shows: the file's base name, as /proc/self/maps would. */
@@ -121,11 +144,11 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     if (off + len < off)
         return -EOVERFLOW;
 
-    int anon = flags & LINUX_MAP_ANONYMOUS;
+    int anon = flags & LINUX_MAP_ANONYMOUS, writable = 0;
     struct stat st;
     char name[sizeof(((struct vma *)0)->name)] = "";
     if (!anon) {
-        int64_t r = check_file_mapping(fd, type, prot, &st);
+        int64_t r = check_file_mapping(fd, type, prot, &st, &writable);
         if (r)
             return r;
         file_vma_name(fd, name, sizeof(name));
@@ -133,6 +156,14 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     int64_t at = mmap_place(&e->mem, addr, len, flags);
     if (at < 0)
         return at;
+    if (!anon && type != LINUX_MAP_PRIVATE) {
+        int64_t r = map_shared_file(e, (uint64_t)at, len, prot, fd, off, &st, writable, name);
+        if (r) {
+            mem_unmap(&e->mem, (uint64_t)at, len);
+            return r;
+        }
+        return at;
+    }
     /* A shared anonymous mapping is private here: there is no fork to share it with. */
     int r = mem_map(&e->mem, (uint64_t)at, len, prot, 0, name);
     if (r)
@@ -324,4 +355,27 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
         return -ENOMEM;
     uint64_t dest = mem_find_free(m, 0, new_len);
     return dest ? move_mapping(m, old, old_len, dest, new_len, &vc) : -ENOMEM;
+}
+
+/* msync flushes the host pages behind a shared file mapping (man 2 msync); for private and
+ * anonymous memory it only validates, as Linux does. */
+int64_t sys_msync(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    uint64_t addr = a[0], len = page_up(a[1]);
+    int flags = arg_int(a[2]);
+    if ((addr & GUEST_PAGE_MASK) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+        ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+        return -EINVAL;
+    while (len) {
+        struct iovec iov[64];
+        int n = mem_iov(&e->mem, addr, len, GPROT_NONE, iov, 64);
+        if (n < 0)
+            return -ENOMEM;
+        for (int k = 0; k < n; k++) {
+            msync(iov[k].iov_base, iov[k].iov_len, flags);  /* EINVAL on anonymous: fine */
+            addr += iov[k].iov_len;
+            len -= iov[k].iov_len;
+        }
+    }
+    return 0;
 }
