@@ -44,13 +44,22 @@ static inline uint64_t alu_src(struct cpu *c, const struct insn *i, int n, unsig
 
 /* Specialised forms at width T (uint32_t or uint64_t). A 32-bit register write through a
  * uint32_t value zero-extends, as x86-64 requires. */
+/* Register results of the fast forms: 32-bit writes zero-extend, 8-bit ones merge into the
+ * low byte (AH..BH operands never reach the fast forms). */
+static inline void alu_wr64(struct cpu *c, unsigned r, uint64_t v) { c->gpr[r] = v; }
+static inline void alu_wr32(struct cpu *c, unsigned r, uint32_t v) { c->gpr[r] = v; }
+static inline void alu_wr8(struct cpu *c, unsigned r, uint8_t v)
+{
+    c->gpr[r] = (c->gpr[r] & ~0xffull) | v;
+}
+
 #define ALU_FAST(name, ccop, expr, writes, bits, T)                                  \
     static void op_##name##_rr##bits(struct cpu *c, const struct insn *i)           \
     {                                                                                \
         unsigned cin = CARRY_IN(ccop);                                               \
         T a = (T)c->gpr[i->reg[0]], b = (T)c->gpr[i->reg[1]], r = (T)(expr);         \
         if (writes)                                                                  \
-            c->gpr[i->reg[0]] = r;                                                   \
+            alu_wr##bits(c, i->reg[0], r);                                           \
         SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
     }                                                                                \
     static void op_##name##_ri##bits(struct cpu *c, const struct insn *i)           \
@@ -58,7 +67,7 @@ static inline uint64_t alu_src(struct cpu *c, const struct insn *i, int n, unsig
         unsigned cin = CARRY_IN(ccop);                                               \
         T a = (T)c->gpr[i->reg[0]], b = (T)i->imm, r = (T)(expr);                    \
         if (writes)                                                                  \
-            c->gpr[i->reg[0]] = r;                                                   \
+            alu_wr##bits(c, i->reg[0], r);                                           \
         SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
     }                                                                                \
     static void op_##name##_rm##bits(struct cpu *c, const struct insn *i)           \
@@ -67,7 +76,7 @@ static inline uint64_t alu_src(struct cpu *c, const struct insn *i, int n, unsig
         unsigned cin = CARRY_IN(ccop);                                               \
         T a = (T)c->gpr[i->reg[0]], r = (T)(expr);                                   \
         if (writes)                                                                  \
-            c->gpr[i->reg[0]] = r;                                                   \
+            alu_wr##bits(c, i->reg[0], r);                                           \
         SET_FLAGS(ccop, sizeof(T), r, a, b);                                         \
     }                                                                                \
     static void op_##name##_mr##bits(struct cpu *c, const struct insn *i)           \
@@ -106,10 +115,11 @@ static inline uint64_t alu_src(struct cpu *c, const struct insn *i, int n, unsig
 
 enum { FORM_RR, FORM_RI, FORM_RM, FORM_MR, FORM_MI, FORM_COUNT };
 
-/* The specialised form of a two-operand instruction, or -1 when only the generic handler fits. */
+/* The specialised form of a two-operand instruction, or -1 when only the generic handler fits.
+ * Byte forms matter too: Go tests flag bytes (writeBarrier.enabled, GC mark bits) constantly. */
 static int alu_form(const struct insn *i)
 {
-    if (i->nops != 2 || (i->size[0] != 4 && i->size[0] != 8))
+    if (i->nops != 2 || (i->size[0] != 1 && i->size[0] != 4 && i->size[0] != 8))
         return -1;
     if (i->kind[0] == OK_REG) {
         if (i->kind[1] == OK_REG && i->size[1] == i->size[0])
@@ -127,7 +137,7 @@ static int alu_form(const struct insn *i)
     return -1;
 }
 
-static op_fn *alu_select(const struct insn *i, op_fn *const fast[2][FORM_COUNT], op_fn *generic)
+static op_fn *alu_select(const struct insn *i, op_fn *const fast[3][FORM_COUNT], op_fn *generic)
 {
     if (i->nops != 2 || i->kind[0] == OK_IMM || i->kind[0] == OK_NONE || i->kind[0] == OK_XMM ||
         i->kind[1] == OK_NONE || i->kind[1] == OK_XMM)
@@ -135,16 +145,19 @@ static op_fn *alu_select(const struct insn *i, op_fn *const fast[2][FORM_COUNT],
     int form = alu_form(i);
     if (form < 0)
         return generic;
-    return fast[i->size[0] == 8][form];
+    return fast[i->size[0] == 8 ? 2 : i->size[0] == 4 ? 1 : 0][form];
 }
 
 #define ALU_DEFINE(name, ccop, expr, writes)                                         \
+    ALU_FAST(name, ccop, expr, writes, 8, uint8_t)                                   \
     ALU_FAST(name, ccop, expr, writes, 32, uint32_t)                                 \
     ALU_FAST(name, ccop, expr, writes, 64, uint64_t)                                 \
     ALU_GENERIC(name, ccop, expr, writes)                                            \
     op_fn *sel_##name(const struct insn *i)                                          \
     {                                                                                \
-        static op_fn *const fast[2][FORM_COUNT] = {                                  \
+        static op_fn *const fast[3][FORM_COUNT] = {                                  \
+            {op_##name##_rr8, op_##name##_ri8, op_##name##_rm8, op_##name##_mr8,     \
+             op_##name##_mi8},                                                       \
             {op_##name##_rr32, op_##name##_ri32, op_##name##_rm32, op_##name##_mr32, \
              op_##name##_mi32},                                                      \
             {op_##name##_rr64, op_##name##_ri64, op_##name##_rm64, op_##name##_mr64, \
