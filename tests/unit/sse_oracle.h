@@ -631,4 +631,27 @@ static const uint32_t ora_unmasked[] = {
 };
 #define ORA_NUNMASKED (sizeof(ora_unmasked) / sizeof(ora_unmasked[0]))
 
+/* cmocka fixtures shared by the SSE test files: one oracle for the whole group, counters
+ * reset before each test. */
+static inline int ora_group_setup(void **state)
+{
+    static struct ora o;
+    ora_init(&o);
+    *state = &o;
+    return 0;
+}
+
+static inline int ora_group_teardown(void **state)
+{
+    ora_free(*state);
+    return 0;
+}
+
+static inline int ora_reset_counts(void **state)
+{
+    struct ora *o = *state;
+    o->runs = o->failures = o->faults = 0;
+    return 0;
+}
+
 #endif

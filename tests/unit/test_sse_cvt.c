@@ -178,38 +178,17 @@ static void test_cvtsi2sd_keeps_upper_lane(void **state)
     assert_int_equal(h->cpu.xmm[0].q[1], 0x0123456789abcdef);
 }
 
-static int setup(void **state)
-{
-    static struct ora o;
-    ora_init(&o);
-    *state = &o;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ora_free(*state);
-    return 0;
-}
-
-static int reset_counts(void **state)
-{
-    struct ora *o = *state;
-    o->runs = o->failures = o->faults = 0;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_cvtsi2ss_cvtsi2sd_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_float_to_int_match_cpu_including_indefinite, reset_counts),
-        cmocka_unit_test_setup(test_xmm_conversions_match_cpu, reset_counts),
+        cmocka_unit_test_setup(test_cvtsi2ss_cvtsi2sd_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_float_to_int_match_cpu_including_indefinite, ora_reset_counts),
+        cmocka_unit_test_setup(test_xmm_conversions_match_cpu, ora_reset_counts),
         cmocka_unit_test_setup(test_unmasked_conversion_exceptions_raise_sigfpe_like_cpu,
-                               reset_counts),
+                               ora_reset_counts),
         cmocka_unit_test(test_cvttsd2si_nan_gives_integer_indefinite),
         cmocka_unit_test(test_cvtsd2si_rounds_per_mxcsr),
         cmocka_unit_test(test_cvtsi2sd_keeps_upper_lane),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ora_group_setup, ora_group_teardown);
 }

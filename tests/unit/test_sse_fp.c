@@ -250,36 +250,15 @@ static void test_guest_rounding_mode_does_not_leak_to_host(void **state)
     }
 }
 
-static int setup(void **state)
-{
-    static struct ora o;
-    ora_init(&o);
-    *state = &o;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ora_free(*state);
-    return 0;
-}
-
-static int reset_counts(void **state)
-{
-    struct ora *o = *state;
-    o->runs = o->failures = o->faults = 0;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_scalar_arith_and_comis_match_cpu_on_all_special_pairs,
-                               reset_counts),
-        cmocka_unit_test_setup(test_packed_ops_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_cmp_predicates_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_shufps_shufpd_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_unmasked_exceptions_raise_sigfpe_like_cpu, reset_counts),
+                               ora_reset_counts),
+        cmocka_unit_test_setup(test_packed_ops_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_cmp_predicates_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_shufps_shufpd_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_unmasked_exceptions_raise_sigfpe_like_cpu, ora_reset_counts),
         cmocka_unit_test(test_ucomisd_unordered_sets_zf_pf_cf),
         cmocka_unit_test(test_comisd_qnan_raises_ie_flag),
         cmocka_unit_test(test_addsd_keeps_upper_lane_and_honours_rounding),
@@ -288,5 +267,5 @@ int main(void)
         cmocka_unit_test(test_guest_rounding_mode_does_not_leak_to_host),
         cmocka_unit_test(test_string_cmpsd_still_compares_dwords),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ora_group_setup, ora_group_teardown);
 }

@@ -238,39 +238,18 @@ static void test_non_sse2_integer_forms_raise_sigill(void **state)
     }
 }
 
-static int setup(void **state)
-{
-    static struct ora o;
-    ora_init(&o);
-    *state = &o;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ora_free(*state);
-    return 0;
-}
-
-static int reset_counts(void **state)
-{
-    struct ora *o = *state;
-    o->runs = o->failures = o->faults = 0;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_int_binops_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_shifts_by_xmm_count_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_shifts_by_imm_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_shuffles_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_pinsrw_pextrw_match_cpu, reset_counts),
+        cmocka_unit_test_setup(test_int_binops_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_shifts_by_xmm_count_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_shifts_by_imm_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_shuffles_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_pinsrw_pextrw_match_cpu, ora_reset_counts),
         cmocka_unit_test(test_pcmpeqb_then_pmovmskb_gives_match_mask),
         cmocka_unit_test(test_paddd_misaligned_m128_raises_gp),
         cmocka_unit_test(test_psrldq_by_16_or_more_clears_register),
         cmocka_unit_test(test_non_sse2_integer_forms_raise_sigill),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ora_group_setup, ora_group_teardown);
 }

@@ -213,33 +213,12 @@ static void test_mmx_and_sse3_moves_raise_sigill(void **state)
     }
 }
 
-static int setup(void **state)
-{
-    static struct ora o;
-    ora_init(&o);
-    *state = &o;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    ora_free(*state);
-    return 0;
-}
-
-static int reset_counts(void **state)
-{
-    struct ora *o = *state;
-    o->runs = o->failures = o->faults = 0;
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_moves_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_sign_masks_match_cpu, reset_counts),
-        cmocka_unit_test_setup(test_ldmxcsr_stmxcsr_match_cpu, reset_counts),
+        cmocka_unit_test_setup(test_moves_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_sign_masks_match_cpu, ora_reset_counts),
+        cmocka_unit_test_setup(test_ldmxcsr_stmxcsr_match_cpu, ora_reset_counts),
         cmocka_unit_test(test_movsd_load_zeroes_upper_register_form_merges),
         cmocka_unit_test(test_movaps_misaligned_raises_gp_and_movups_does_not),
         cmocka_unit_test(test_movups_store_across_page_end_faults_without_writing),
@@ -247,5 +226,5 @@ int main(void)
         cmocka_unit_test(test_string_movsd_still_moves_dwords),
         cmocka_unit_test(test_mmx_and_sse3_moves_raise_sigill),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, ora_group_setup, ora_group_teardown);
 }
