@@ -14,6 +14,15 @@ static void op_mov_r32_m(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]
 static void op_mov_m_r64(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), 8, c->gpr[i->reg[1]]); }
 static void op_mov_m_r32(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), 4, c->gpr[i->reg[1]]); }
 static void op_mov_m_imm(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), i->size[0], (uint64_t)i->imm); }
+/* [base+disp] with no index, segment or 0x67: most of Go's loads and stores (stack slots and
+ * struct fields), so the address is one add. */
+static void op_mov_r64_bd(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld64(c, c->gpr[i->m_base] + (uint64_t)i->disp); }
+static void op_mov_bd_r64(struct cpu *c, const struct insn *i) { mem_st(c, c->gpr[i->m_base] + (uint64_t)i->disp, 8, c->gpr[i->reg[1]]); }
+
+static int simple_base_disp(const struct insn *i)
+{
+    return i->m_index == REG_NONE && i->m_seg == SEG_NONE && !(i->prefix & PFX_ADDR32);
+}
 
 op_fn *sel_mov(const struct insn *i)
 {
@@ -24,9 +33,9 @@ op_fn *sel_mov(const struct insn *i)
     if (k0 == OK_REG && k1 == OK_REG && s == 4) return op_mov_r32_r32;
     if (k0 == OK_REG && k1 == OK_IMM && s == 8) return op_mov_r64_imm;
     if (k0 == OK_REG && k1 == OK_IMM && s == 4) return op_mov_r32_imm;
-    if (k0 == OK_REG && k1 == OK_MEM && s == 8) return op_mov_r64_m;
+    if (k0 == OK_REG && k1 == OK_MEM && s == 8) return simple_base_disp(i) ? op_mov_r64_bd : op_mov_r64_m;
     if (k0 == OK_REG && k1 == OK_MEM && s == 4) return op_mov_r32_m;
-    if (k0 == OK_MEM && k1 == OK_REG && s == 8) return op_mov_m_r64;
+    if (k0 == OK_MEM && k1 == OK_REG && s == 8) return simple_base_disp(i) ? op_mov_bd_r64 : op_mov_m_r64;
     if (k0 == OK_MEM && k1 == OK_REG && s == 4) return op_mov_m_r32;
     if (k0 == OK_MEM && k1 == OK_IMM) return op_mov_m_imm;
     if ((k0 == OK_REG || k0 == OK_REG8H || k0 == OK_MEM) &&
