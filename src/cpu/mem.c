@@ -209,14 +209,36 @@ static uint64_t page_round_up(uint64_t len)
     return (len + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK;
 }
 
+/* Fresh zeroed host memory for len bytes (MAP_NORESERVE: untouched pages cost nothing). */
+static void *host_alloc(uint64_t len)
+{
+    void *host = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return host == MAP_FAILED ? NULL : host;
+}
+
+static int set_ptes(struct mem *m, uint64_t addr, uint64_t len, uintptr_t host, int prot)
+{
+    for (uint64_t off = 0; off < len; off += GUEST_PAGE_SIZE) {
+        uint64_t *slot = pte_slot(m, addr + off, 1);
+        if (!slot)
+            return -ENOMEM;
+        *slot = (host + off) | PTE_PRESENT | (unsigned)prot;
+    }
+    m->mapped_bytes += len;
+    return 0;
+}
+
+/* A PROT_NONE mapping gets neither host memory nor page-table entries: Go reserves hundreds
+ * of MB that way and commits pieces later, and a reservation must cost nothing however large.
+ * mem_protect backs pages when they become accessible. */
 int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags, const char *name)
 {
     len = page_round_up(len);
     if (!range_ok(addr, len))
         return -EINVAL;
-    void *host = mmap(NULL, len, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (host == MAP_FAILED)
+    void *host = NULL;
+    if (prot != GPROT_NONE && !(host = host_alloc(len)))
         return -ENOMEM;
     return mem_map_host(m, addr, len, prot, vma_flags, name, host);
 }
@@ -225,29 +247,21 @@ int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_f
                  const char *name, void *host)
 {
     len = page_round_up(len);
-    if (!range_ok(addr, len)) {
-        munmap(host, len);
-        return -EINVAL;
-    }
-    if (vma_split_at(m, addr) || vma_split_at(m, addr + len)) {
-        munmap(host, len);
-        return -ENOMEM;
+    if (!range_ok(addr, len) || vma_split_at(m, addr) || vma_split_at(m, addr + len)) {
+        if (host)
+            munmap(host, len);
+        return range_ok(addr, len) ? -ENOMEM : -EINVAL;
     }
     release_pages(m, addr, addr + len);
     vma_remove_range(m, addr, addr + len);
     if (vma_insert(m, addr, addr + len, prot, vma_flags, name)) {
-        munmap(host, len);
+        if (host)
+            munmap(host, len);
         return -ENOMEM;
     }
-    for (uint64_t off = 0; off < len; off += GUEST_PAGE_SIZE) {
-        uint64_t *slot = pte_slot(m, addr + off, 1);
-        if (!slot)
-            return -ENOMEM;
-        *slot = ((uintptr_t)host + off) | PTE_PRESENT | (unsigned)prot;
-    }
-    m->mapped_bytes += len;
+    int r = host ? set_ptes(m, addr, len, (uintptr_t)host, prot) : 0;
     tlb_flush(m);
-    return 0;
+    return r;
 }
 
 int mem_unmap(struct mem *m, uint64_t addr, uint64_t len)
@@ -260,6 +274,28 @@ int mem_unmap(struct mem *m, uint64_t addr, uint64_t len)
     release_pages(m, addr, addr + len);
     vma_remove_range(m, addr, addr + len);
     tlb_flush(m);
+    return 0;
+}
+
+/* Gives fresh zero pages to the pages of [addr, addr+len) that have none yet (they were
+ * mapped PROT_NONE), one host allocation per run of such pages. */
+static int back_unbacked(struct mem *m, uint64_t addr, uint64_t len, int prot)
+{
+    uint64_t end = addr + len;
+    for (uint64_t p = addr; p < end;) {
+        uint64_t *slot = pte_slot(m, p, 0);
+        if (slot && (*slot & PTE_PRESENT)) {
+            p += GUEST_PAGE_SIZE;
+            continue;
+        }
+        uint64_t run = p;
+        while (run < end && !((slot = pte_slot(m, run, 0)) && (*slot & PTE_PRESENT)))
+            run += GUEST_PAGE_SIZE;
+        void *host = host_alloc(run - p);
+        if (!host || set_ptes(m, p, run - p, (uintptr_t)host, prot))
+            return -ENOMEM;
+        p = run;
+    }
     return 0;
 }
 
@@ -282,6 +318,8 @@ int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
     for (size_t i = 0; i < m->nvmas; i++)
         if (m->vmas[i].start >= addr && m->vmas[i].end <= addr + len)
             m->vmas[i].prot = prot;
+    if (prot != GPROT_NONE && back_unbacked(m, addr, len, prot))
+        return -ENOMEM;
     for (uint64_t p = addr; p < addr + len; p += GUEST_PAGE_SIZE) {
         uint64_t *slot = pte_slot(m, p, 0);
         if (!slot || !(*slot & PTE_PRESENT))
@@ -404,9 +442,10 @@ _Noreturn void mem_fault(struct cpu *c, uint64_t a, int is_write)
             cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
     }
     int present = kernel || (pte & PTE_PRESENT);
-    /* Linux: SEGV_ACCERR when a mapping exists but forbids the access, else SEGV_MAPERR;
-     * x86 page-fault error code: 4 user | 2 write | 1 protection (reference §5.2). */
-    int code = present && !kernel ? SEGV_ACCERR : SEGV_MAPERR;
+    /* Linux: SEGV_ACCERR when a mapping (VMA) exists but forbids the access, else
+     * SEGV_MAPERR; x86 page-fault error code: 4 user | 2 write | 1 protection (the page was
+     * present in the page table; reference §5.2). */
+    int code = !kernel && mem_vma_at(c->mem, a) ? SEGV_ACCERR : SEGV_MAPERR;
     int err = 4 | (is_write ? 2 : 0) | (present ? 1 : 0);
     cpu_raise(c, SIGSEGV, code, a, 14, err);
 }

@@ -187,6 +187,40 @@ static void test_write_to_code_page_marks_code_dirty(void **state)
     assert_true(m.code_dirty);
 }
 
+static void test_huge_prot_none_reservation_costs_no_backing(void **state)
+{
+    uint64_t before = m.mapped_bytes;
+    assert_int_equal(mem_map(&m, 0x100000000000, 1ull << 40, GPROT_NONE, 0, NULL), 0);  /* 1 TiB */
+    assert_int_equal(m.mapped_bytes, before);
+    assert_non_null(mem_vma_at(&m, 0x100000000000 + (1ull << 39)));
+    uint8_t b;
+    assert_int_equal(mem_copy_from(&m, &b, 0x100000000000, 1), -EFAULT);
+}
+
+static void test_mprotect_backs_reserved_pages_and_keeps_contents_across_prot_none(void **state)
+{
+    uint64_t base = 0xc000000000, x = 0x1234, y = 0;
+    assert_int_equal(mem_map(&m, base, 1 << 20, GPROT_NONE, 0, NULL), 0);
+    assert_int_equal(mem_protect(&m, base + 8192, 8192, GPROT_READ | GPROT_WRITE), 0);
+    assert_int_equal(mem_copy_from(&m, &y, base + 8192, 8), 0);
+    assert_int_equal(y, 0);  /* fresh pages read as zero */
+    assert_int_equal(mem_copy_to(&m, base + 8192, &x, 8), 0);
+    assert_int_equal(mem_protect(&m, base, 1 << 20, GPROT_NONE), 0);
+    assert_int_equal(mem_copy_from(&m, &y, base + 8192, 8), -EFAULT);
+    assert_int_equal(mem_protect(&m, base, 1 << 20, GPROT_READ), 0);
+    assert_int_equal(mem_copy_from(&m, &y, base + 8192, 8), 0);
+    assert_int_equal(y, 0x1234);
+}
+
+static void test_access_to_unbacked_prot_none_page_is_segv_accerr(void **state)
+{
+    cpu_init(&c, &m);
+    assert_int_equal(mem_map(&m, 0xd00000, 4096, GPROT_NONE, 0, NULL), 0);
+    assert_int_equal(faulting_access(0xd00010, 0, 0), 1);
+    assert_int_equal(c.fault.code, SEGV_ACCERR);
+    assert_int_equal(c.fault.addr, 0xd00010);
+}
+
 static void test_addresses_beyond_47_bits_are_rejected(void **state)
 {
     assert_int_equal(mem_map(&m, 1ull << 47, 4096, GPROT_READ, 0, NULL), -EINVAL);
@@ -212,6 +246,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_page_crossing_store_faults_without_writing_first_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_crossing_load_assembles_both_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_to_code_page_marks_code_dirty, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_huge_prot_none_reservation_costs_no_backing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mprotect_backs_reserved_pages_and_keeps_contents_across_prot_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_to_unbacked_prot_none_page_is_segv_accerr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_beyond_47_bits_are_rejected, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
