@@ -114,7 +114,6 @@ struct emu {
     int exit_status;           /* the process's status as a shell reports it */
 
     uint64_t rand_state;       /* deterministic getrandom stream */
-    int64_t clock_base_ns;     /* host monotonic time at start (non-deterministic mode) */
     uint64_t total_icount;     /* instructions retired by all threads, up to the last quantum */
     uint64_t quantum_start;    /* current thread's icount when its quantum began */
     int64_t virt_skip_ns;      /* deterministic clock: time skipped while all threads slept */

@@ -36,7 +36,6 @@ struct arena_chunk {
 struct icache {
     struct block *buckets[ICACHE_BUCKETS];
     struct arena_chunk *chunks;
-    uint64_t nblocks;
 };
 
 void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
@@ -95,7 +94,6 @@ void icache_flush(struct mem *m)
         ic->chunks = next;
     }
     memset(ic->buckets, 0, sizeof(ic->buckets));
-    ic->nblocks = 0;
 }
 
 static unsigned bucket_of(uint64_t rip)
@@ -126,7 +124,6 @@ static struct block *block_build(struct icache *ic, struct mem *m, uint64_t rip)
     unsigned h = bucket_of(rip);
     b->hnext = ic->buckets[h];
     ic->buckets[h] = b;
-    ic->nblocks++;
     return b;
 }
 

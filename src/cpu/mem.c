@@ -200,13 +200,7 @@ const struct vma *mem_vma_at(const struct mem *m, uint64_t addr)
 
 static int range_ok(uint64_t addr, uint64_t len)
 {
-    return !(addr & GUEST_PAGE_MASK) && len && addr < GUEST_ADDR_LIMIT &&
-           len <= GUEST_ADDR_LIMIT - addr;
-}
-
-static uint64_t page_round_up(uint64_t len)
-{
-    return (len + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK;
+    return !(addr & GUEST_PAGE_MASK) && len && guest_range_in_user(addr, len);
 }
 
 /* Fresh zeroed host memory for len bytes (MAP_NORESERVE: untouched pages cost nothing). */
@@ -234,7 +228,7 @@ static int set_ptes(struct mem *m, uint64_t addr, uint64_t len, uintptr_t host, 
  * mem_protect backs pages when they become accessible. */
 int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags, const char *name)
 {
-    len = page_round_up(len);
+    len = guest_page_up(len);
     if (!range_ok(addr, len))
         return -EINVAL;
     void *host = NULL;
@@ -246,7 +240,7 @@ int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags,
 int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags,
                  const char *name, void *host)
 {
-    len = page_round_up(len);
+    len = guest_page_up(len);
     if (!range_ok(addr, len) || vma_split_at(m, addr) || vma_split_at(m, addr + len)) {
         if (host)
             munmap(host, len);
@@ -266,7 +260,7 @@ int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_f
 
 int mem_unmap(struct mem *m, uint64_t addr, uint64_t len)
 {
-    len = page_round_up(len);
+    len = guest_page_up(len);
     if (!range_ok(addr, len))
         return -EINVAL;
     if (vma_split_at(m, addr) || vma_split_at(m, addr + len))
@@ -301,7 +295,7 @@ static int back_unbacked(struct mem *m, uint64_t addr, uint64_t len, int prot)
 
 int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
 {
-    len = page_round_up(len);
+    len = guest_page_up(len);
     if (!range_ok(addr, len))
         return -EINVAL;
     /* Linux: -ENOMEM if any page of the range is unmapped, and nothing changes. */
@@ -343,7 +337,7 @@ int mem_range_free(struct mem *m, uint64_t addr, uint64_t len)
 uint64_t mem_find_free(struct mem *m, uint64_t hint, uint64_t len)
 {
     const uint64_t min_addr = 0x10000;  /* vm.mmap_min_addr */
-    len = page_round_up(len);
+    len = guest_page_up(len);
     if (!len || len > m->mmap_base)
         return 0;
     hint &= ~GUEST_PAGE_MASK;
@@ -410,11 +404,6 @@ void *mem_page_ptr(struct mem *m, uint64_t addr, int prot)
     return (void *)(host + (addr & GUEST_PAGE_MASK));
 }
 
-static int canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /* A non-canonical address is #GP (SIGSEGV, SI_KERNEL, no address) before any paging; through
  * an RSP/RBP base it is a stack-segment fault, which Linux reports as SIGBUS. */
 static _Noreturn void noncanonical_fault(struct cpu *c)
@@ -427,7 +416,7 @@ static _Noreturn void noncanonical_fault(struct cpu *c)
 
 _Noreturn void mem_fault(struct cpu *c, uint64_t a, int is_write)
 {
-    if (!canonical(a))
+    if (!guest_canonical(a))
         noncanonical_fault(c);
     uint64_t pte = pte_get(c->mem, a);
     /* The kernel half is mapped, but only for the kernel: a protection fault on a page the
@@ -438,7 +427,7 @@ _Noreturn void mem_fault(struct cpu *c, uint64_t a, int is_write)
          * (before the segment base is added) is non-canonical is #GP even when the final
          * address is a canonical kernel address. */
         const struct insn *i = cpu_current_insn(c);
-        if (i && i->m_seg != SEG_NONE && !canonical(a - c->segbase[i->m_seg]))
+        if (i && i->m_seg != SEG_NONE && !guest_canonical(a - c->segbase[i->m_seg]))
             cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
     }
     int present = kernel || (pte & PTE_PRESENT);
@@ -457,7 +446,7 @@ static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot)
  * read for a read-modify-write instruction is checked, and reported, as a write. */
 static void check_access(struct cpu *c, uint64_t a, unsigned size, int prot)
 {
-    if (!canonical(a) || !canonical(a + size - 1))
+    if (!guest_canonical(a) || !guest_canonical(a + size - 1))
         noncanonical_fault(c);
     if (prot == GPROT_READ) {
         const struct insn *i = cpu_current_insn(c);
@@ -482,7 +471,7 @@ static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot)
 
 uint64_t mem_ld_slow(struct cpu *c, uint64_t a, unsigned size)
 {
-    if (first_denied(c->mem, a, size, GPROT_READ) != a + size || !canonical(a + size - 1))
+    if (first_denied(c->mem, a, size, GPROT_READ) != a + size || !guest_canonical(a + size - 1))
         check_access(c, a, size, GPROT_READ);
     uint8_t buf[8] = {0};
     for (unsigned k = 0; k < size; k++)

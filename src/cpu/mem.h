@@ -20,6 +20,19 @@
 /* Guest protections use the Linux PROT_* values. */
 enum { GPROT_NONE = 0, GPROT_READ = 1, GPROT_WRITE = 2, GPROT_EXEC = 4 };
 
+/* Address arithmetic shared by the memory layer, the loader and the syscalls. */
+static inline uint64_t guest_page_up(uint64_t a) { return (a + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK; }
+/* [addr, addr+len) lies inside the 47-bit user address space. */
+static inline int guest_range_in_user(uint64_t addr, uint64_t len)
+{
+    return addr < GUEST_ADDR_LIMIT && len <= GUEST_ADDR_LIMIT - addr;
+}
+/* Bits 63..47 all equal (SDM Vol. 1 §3.3.7.1): anything else is #GP before paging. */
+static inline int guest_canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
 struct tlb_entry {
     uint64_t tag;        /* guest page number, or ~0 when empty */
     uintptr_t addend;    /* host address = guest address + addend */

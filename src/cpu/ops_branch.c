@@ -11,7 +11,7 @@
  * pushes anything (SDM JMP/CALL/RET: "If target offset is non-canonical"). */
 static inline uint64_t branch_target(struct cpu *c, uint64_t t)
 {
-    if (__builtin_expect((uint64_t)((int64_t)(t << 16) >> 16) != t, 0))
+    if (__builtin_expect(!guest_canonical(t), 0))
         cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
     return t;
 }

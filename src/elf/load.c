@@ -50,7 +50,6 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 }
 
 static uint64_t page_down(uint64_t a) { return a & ~GUEST_PAGE_MASK; }
-static uint64_t page_up(uint64_t a) { return (a + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK; }
 
 /* Machine names as file(1) prints them, for the "ELF for X: not x86-64" message. */
 static const char *machine_name(unsigned em, char *buf, size_t n)
@@ -288,7 +287,7 @@ static int map_segment(struct emu *e, const struct image *im, const GElf_Phdr *p
                        size_t errlen)
 {
     uint64_t start = page_down(im->bias + p->p_vaddr);
-    uint64_t end = page_up(im->bias + p->p_vaddr + p->p_memsz);
+    uint64_t end = guest_page_up(im->bias + p->p_vaddr + p->p_memsz);
     uint64_t fresh = start < *shared_end ? *shared_end : start;
     int prot = prot_of(p->p_flags), rc;
 
@@ -366,7 +365,7 @@ static void record_image(struct emu *e, const struct image *im)
     e->phdr_addr = phdr_address(im);
     e->phnum = (unsigned)im->phnum;
     e->load_bias = im->bias;
-    e->brk_start = e->brk_cur = page_up(im->bias + top);
+    e->brk_start = e->brk_cur = guest_page_up(im->bias + top);
 }
 
 /* All checks that need no mapping, in the order that gives the most useful reason first. */

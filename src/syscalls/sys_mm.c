@@ -18,17 +18,6 @@
 #define MMAP_MIN_ADDR 0x10000ull
 #define GUEST_PROT_MASK (GPROT_READ | GPROT_WRITE | GPROT_EXEC)
 
-static uint64_t page_up(uint64_t len)
-{
-    return (len + GUEST_PAGE_MASK) & ~GUEST_PAGE_MASK;
-}
-
-/* [addr, addr+len) lies inside the 47-bit user address space. */
-static int range_in_user(uint64_t addr, uint64_t len)
-{
-    return addr < GUEST_ADDR_LIMIT && len <= GUEST_ADDR_LIMIT - addr;
-}
-
 /* ---- mmap ------------------------------------------------------------------------------ */
 
 /* The checks Linux makes on a file before mapping it (man 2 mmap, ERRORS); *writable says
@@ -57,7 +46,7 @@ static int64_t map_shared_file(struct emu *e, uint64_t at, uint64_t len, int pro
                                const char *name)
 {
     uint64_t size = (uint64_t)st->st_size;
-    uint64_t in_file = off >= size ? 0 : page_up(size - off) < len ? page_up(size - off) : len;
+    uint64_t in_file = off >= size ? 0 : guest_page_up(size - off) < len ? guest_page_up(size - off) : len;
     if (in_file < len) {
         int r = mem_map(&e->mem, at + in_file, len - in_file, prot, 0, name);
         if (r)
@@ -116,7 +105,7 @@ static int64_t mmap_place(struct mem *m, uint64_t addr, uint64_t len, int flags)
     if (flags & (LINUX_MAP_FIXED | LINUX_MAP_FIXED_NOREPLACE)) {
         if (addr & GUEST_PAGE_MASK)
             return -EINVAL;
-        if (!range_in_user(addr, len))
+        if (!guest_range_in_user(addr, len))
             return -ENOMEM;
         if (addr < MMAP_MIN_ADDR)
             return -EPERM;
@@ -140,7 +129,7 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
         return -EINVAL;
     if (len > GUEST_ADDR_LIMIT)
         return -ENOMEM;
-    len = page_up(len);
+    len = guest_page_up(len);
     if (off + len < off)
         return -EOVERFLOW;
 
@@ -182,8 +171,8 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
 
 int64_t sys_munmap(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    uint64_t addr = a[0], len = page_up(a[1]);
-    if ((addr & GUEST_PAGE_MASK) || len == 0 || !range_in_user(addr, len))
+    uint64_t addr = a[0], len = guest_page_up(a[1]);
+    if ((addr & GUEST_PAGE_MASK) || len == 0 || !guest_range_in_user(addr, len))
         return -EINVAL;
     return mem_unmap(&e->mem, addr, len);
 }
@@ -198,8 +187,8 @@ int64_t sys_mprotect(struct emu *e, struct thread *t, const uint64_t a[6])
         return -EINVAL;
     if (len == 0)
         return 0;
-    len = page_up(len);
-    if (len == 0 || !range_in_user(addr, len))
+    len = guest_page_up(len);
+    if (len == 0 || !guest_range_in_user(addr, len))
         return -ENOMEM;
     return mem_protect(&e->mem, addr, len, prot & GUEST_PROT_MASK);
 }
@@ -232,7 +221,7 @@ static void discard_pages(struct mem *m, uint64_t start, uint64_t end)
 
 int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    uint64_t addr = a[0], len = page_up(a[1]);
+    uint64_t addr = a[0], len = guest_page_up(a[1]);
     int advice = arg_int(a[2]);
     if ((addr & GUEST_PAGE_MASK) || !known_advice(advice))
         return -EINVAL;
@@ -240,7 +229,7 @@ int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
         return -EINVAL;
     if (len == 0)
         return 0;
-    if (!range_in_user(addr, len))
+    if (!guest_range_in_user(addr, len))
         return -ENOMEM;
     /* Linux applies the advice to the mapped parts and reports holes with -ENOMEM. */
     struct mem *m = &e->mem;
@@ -271,7 +260,7 @@ int64_t sys_brk(struct emu *e, struct thread *t, const uint64_t a[6])
     uint64_t want = a[0];
     if (!e->brk_start || want < e->brk_start || want >= GUEST_ADDR_LIMIT)
         return (int64_t)e->brk_cur;
-    uint64_t old_top = page_up(e->brk_cur), new_top = page_up(want);
+    uint64_t old_top = guest_page_up(e->brk_cur), new_top = guest_page_up(want);
     if (new_top > old_top) {
         if (!mem_range_free(&e->mem, old_top, new_top - old_top))
             return (int64_t)e->brk_cur;
@@ -320,7 +309,7 @@ static int64_t move_mapping(struct mem *m, uint64_t old, uint64_t old_len, uint6
 int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct mem *m = &e->mem;
-    uint64_t old = a[0], old_len = page_up(a[1]), new_len = page_up(a[2]), new_addr = a[4];
+    uint64_t old = a[0], old_len = guest_page_up(a[1]), new_len = guest_page_up(a[2]), new_addr = a[4];
     uint64_t flags = a[3];
     if ((old & GUEST_PAGE_MASK) || (flags & ~7ull) || new_len == 0 || old_len == 0)
         return -EINVAL;
@@ -329,13 +318,13 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
     if (flags & LINUX_MREMAP_DONTUNMAP)
         return sys_unimplemented(t, "mremap flag", flags, -EINVAL);
     const struct vma *v = mem_vma_at(m, old);
-    if (!v || !range_in_user(old, old_len) || old + old_len > v->end)
+    if (!v || !guest_range_in_user(old, old_len) || old + old_len > v->end)
         return -EFAULT;
     struct vma_copy vc = {v->prot, v->flags, ""};
     memcpy(vc.name, v->name, sizeof(vc.name));
 
     if (flags & LINUX_MREMAP_FIXED) {
-        if ((new_addr & GUEST_PAGE_MASK) || !range_in_user(new_addr, new_len))
+        if ((new_addr & GUEST_PAGE_MASK) || !guest_range_in_user(new_addr, new_len))
             return -EINVAL;
         if (new_addr < old + old_len && old < new_addr + new_len)
             return -EINVAL;
@@ -347,7 +336,7 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
         return (int64_t)old;
     }
     uint64_t grow = new_len - old_len;
-    if (range_in_user(old, new_len) && mem_range_free(m, old + old_len, grow)) {
+    if (guest_range_in_user(old, new_len) && mem_range_free(m, old + old_len, grow)) {
         int r = mem_map(m, old + old_len, grow, vc.prot, vc.flags, vc.name);
         return r ? r : (int64_t)old;
     }
@@ -361,7 +350,7 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
  * anonymous memory it only validates, as Linux does. */
 int64_t sys_msync(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    uint64_t addr = a[0], len = page_up(a[1]);
+    uint64_t addr = a[0], len = guest_page_up(a[1]);
     int flags = arg_int(a[2]);
     if ((addr & GUEST_PAGE_MASK) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
         ((flags & MS_ASYNC) && (flags & MS_SYNC)))
