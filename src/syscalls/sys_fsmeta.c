@@ -99,7 +99,11 @@ int64_t sys_sendfile(struct emu *e, struct thread *t, const uint64_t a[6])
     return off_out(e, a[2], &off, r);
 }
 
-int64_t sys_copy_file_range(struct emu *e, struct thread *t, const uint64_t a[6])
+/* copy_file_range and splice share their argument shape: (fd_in, loff_t *off_in, fd_out,
+ * loff_t *off_out, len, flags). Both guest offsets are copied in and back out. */
+typedef ssize_t copy_fn(int, loff_t *, int, loff_t *, size_t, unsigned);
+
+static int64_t two_offset_copy(struct emu *e, const uint64_t a[6], copy_fn *fn)
 {
     loff_t oin, oout, *pin, *pout;
     int64_t r = off_in(e, a[1], &oin, &pin);
@@ -107,25 +111,21 @@ int64_t sys_copy_file_range(struct emu *e, struct thread *t, const uint64_t a[6]
         r = off_in(e, a[3], &oout, &pout);
     if (r < 0)
         return r;
-    r = sys_host(copy_file_range(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4],
-                                 arg_uint(a[5])));
+    r = sys_host(fn(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4], arg_uint(a[5])));
     r = off_out(e, a[1], &oin, r);
     return off_out(e, a[3], &oout, r);
 }
 
+int64_t sys_copy_file_range(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return two_offset_copy(e, a, copy_file_range);
+}
+
+/* Go's net package splices through non-blocking pipes (SPLICE_F_NONBLOCK); a blocking splice
+ * stays host-blocking: documented limitation. */
 int64_t sys_splice(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    loff_t oin, oout, *pin, *pout;
-    int64_t r = off_in(e, a[1], &oin, &pin);
-    if (r == 0)
-        r = off_in(e, a[3], &oout, &pout);
-    if (r < 0)
-        return r;
-    /* Go's net package splices through non-blocking pipes (SPLICE_F_NONBLOCK); a blocking
-     * splice stays host-blocking: documented limitation. */
-    r = sys_host(splice(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4], arg_uint(a[5])));
-    r = off_out(e, a[1], &oin, r);
-    return off_out(e, a[3], &oout, r);
+    return two_offset_copy(e, a, splice);
 }
 
 int64_t sys_fallocate(struct emu *e, struct thread *t, const uint64_t a[6])
