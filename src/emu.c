@@ -3,6 +3,9 @@
  * threads spent asleep), so runs are identical on any machine (issue: trace determinism). */
 #include "emu.h"
 
+#include "cpu/exec.h"
+#include "elf/symbols.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,20 @@ static int64_t host_ns(clockid_t id)
     struct timespec ts;
     clock_gettime(id, &ts);
     return (int64_t)ts.tv_sec * 1000000000ll + ts.tv_nsec;
+}
+
+void emu_destroy(struct emu *e)
+{
+    while (e->threads) {
+        struct thread *next = e->threads->next;
+        free(e->threads);
+        e->threads = next;
+    }
+    e->current = NULL;
+    icache_destroy(&e->mem);
+    mem_destroy(&e->mem);
+    sym_free(e->syms);
+    e->syms = NULL;
 }
 
 unsigned emu_guest_id(const struct emu *e, unsigned host_id)

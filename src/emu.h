@@ -124,6 +124,10 @@ struct emu {
  * --deterministic run, whose stack, syscalls and trace must not depend on who runs it. */
 unsigned emu_guest_id(const struct emu *e, unsigned host_id);
 
+/* Frees what a process owns: its threads, decoded blocks, address space, symbols. The
+ * struct itself and its path strings (exe_path, exe_realpath) are the caller's. */
+void emu_destroy(struct emu *e);
+
 /* Monotonic nanoseconds as the guest sees them (virtual in deterministic mode). Never 0. */
 int64_t emu_monotonic_ns(struct emu *e);
 /* Wall-clock nanoseconds since the epoch as the guest sees them. */

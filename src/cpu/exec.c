@@ -96,6 +96,13 @@ void icache_flush(struct mem *m)
     memset(ic->buckets, 0, sizeof(ic->buckets));
 }
 
+void icache_destroy(struct mem *m)
+{
+    icache_flush(m);
+    free(m->icache);
+    m->icache = NULL;
+}
+
 static unsigned bucket_of(uint64_t rip)
 {
     return (unsigned)((rip * 0x9e3779b97f4a7c15ull) >> 48) & (ICACHE_BUCKETS - 1);

@@ -47,5 +47,7 @@ extern void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
 
 /* Drops every decoded block of this address space (code changed). */
 void icache_flush(struct mem *m);
+/* Frees the block cache itself (the address space is going away). */
+void icache_destroy(struct mem *m);
 
 #endif

@@ -23,8 +23,7 @@ void harness_init(struct harness *h)
 
 void harness_free(struct harness *h)
 {
-    icache_flush(&h->mem);
-    free(h->mem.icache);
+    icache_destroy(&h->mem);
     mem_destroy(&h->mem);
 }
 

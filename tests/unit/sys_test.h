@@ -41,12 +41,7 @@ static int sys_setup(void **state)
 static int sys_teardown(void **state)
 {
     (void)state;
-    while (E->threads) {
-        struct thread *next = E->threads->next;
-        free(E->threads);
-        E->threads = next;
-    }
-    mem_destroy(&E->mem);
+    emu_destroy(E);
     free(E);
     return 0;
 }

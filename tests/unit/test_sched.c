@@ -32,7 +32,7 @@ static int setup(void **s)
 
 static int teardown(void **s)
 {
-    mem_destroy(&e.mem);
+    emu_destroy(&e);
     return 0;
 }
 

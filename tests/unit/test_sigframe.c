@@ -197,12 +197,7 @@ static int setup(void **s)
 
 static int teardown(void **s)
 {
-    while (e.threads) {
-        struct thread *n = e.threads->next;
-        free(e.threads);
-        e.threads = n;
-    }
-    mem_destroy(&e.mem);
+    emu_destroy(&e);
     return 0;
 }
 
