@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "elf/load.h"
 #include "emu.h"
 
@@ -160,27 +162,15 @@ static size_t read_whole(const char *path, uint8_t **out)
 
 static int group_setup(void **state)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/goemu_test_elf_XXXXXX");
     elf_version(EV_CURRENT);
     for (size_t i = 0; i < sizeof data; i++)
         data[i] = (uint8_t)(i * 7 + 1);
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_tmpdir_create(tmpdir, sizeof tmpdir, "elf");
 }
 
 static int group_teardown(void **state)
 {
-    DIR *d = opendir(tmpdir);
-    struct dirent *de;
-    char path[512];
-    while (d && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(tmpdir);
+    test_tmpdir_remove(tmpdir);
     return 0;
 }
 
@@ -196,7 +186,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct emu *e = *state;
-    mem_destroy(&e->mem);
+    emu_destroy(e);
     free(e);
     return 0;
 }

@@ -39,7 +39,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct emu *e = *state;
-    mem_destroy(&e->mem);
+    emu_destroy(e);
     free(e);
     return 0;
 }

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "test_tmpdir.h"
+
 #include "elf/symbols.h"
 
 static char tmpdir[64];
@@ -252,24 +254,12 @@ static const char *write_pclntab_elf(const char *name, const uint8_t *tab, size_
 static int group_setup(void **state)
 {
     elf_version(EV_CURRENT);
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/goemu_test_sym_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_tmpdir_create(tmpdir, sizeof tmpdir, "sym");
 }
 
 static int group_teardown(void **state)
 {
-    DIR *d = opendir(tmpdir);
-    struct dirent *de;
-    char path[512];
-    while (d && (de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(tmpdir);
+    test_tmpdir_remove(tmpdir);
     return 0;
 }
 
