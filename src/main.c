@@ -1,20 +1,16 @@
-/* main.c — the goemu command line: load a static x86-64 Go binary, build its initial stack,
- * run every guest thread to exit_group, and exit with the guest's status (128+n when a
- * signal killed it, 126 when the file cannot be run, as a shell reports). */
+/* main.c — the goemu command line: parse options, boot the program (boot.c), attach the
+ * startup trace, run every guest thread to exit_group (run.c), and exit with the guest's
+ * status (128+n when a signal killed it, 126 when the file cannot be run, as a shell reports). */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cpu/exec.h"
-#include "elf/load.h"
-#include "elf/stack.h"
-#include "elf/symbols.h"
-#include "emu.h"
+#include "proc/signal.h"
+#include "run.h"
 #include "trace/trace.h"
 
 extern char **environ;
@@ -43,25 +39,6 @@ static void usage(FILE *f)
         "  --trace-format=F  text (default), json (JSON lines) or chrome (trace-event file)\n"
         "  --help            this text\n"
         "  --version         goemu's version\n");
-}
-
-static void symbolize(uint64_t addr, char *buf, size_t n)
-{
-    sym_format(the_emu.syms, addr, buf, n);
-}
-
-static void random_bytes(struct emu *e, uint8_t out[16])
-{
-    if (e->opt.deterministic) {
-        uint64_t s = e->opt.seed * 0x9e3779b97f4a7c15ull + 1;
-        for (int k = 0; k < 16; k++) {
-            s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-            out[k] = (uint8_t)s;
-        }
-        return;
-    }
-    if (getrandom(out, 16, 0) != 16)
-        memset(out, 0x5a, 16);
 }
 
 static int parse_options(int argc, char **argv, struct emu_options *opt, int *stats)
@@ -184,45 +161,27 @@ int main(int argc, char **argv)
     if (guest_argv0)
         argv[first] = guest_argv0;   /* elf_build_stack's argv[0]; AT_EXECFN stays path */
 
-    if (mem_init(&e->mem) != 0) {
-        fprintf(stderr, "goemu: out of memory\n");
-        return 70;
-    }
     e->exe_path = path;
     e->exe_realpath = realpath(path, NULL);
     e->pid = e->opt.deterministic ? 1000 : (int)getpid();
     e->next_tid = e->pid;
 
     char err[256];
-    int lr = elf_load(e, path, err, sizeof(err));
-    if (lr != 0) {
-        fprintf(stderr, "goemu: %s: %s\n", path, err);
-        return lr == -ENOENT ? 127 : 126;  /* as a shell reports "not found" / "cannot run" */
-    }
-    e->syms = sym_load(path);
-    if (e->syms) {
-        sym_relocate(e->syms, e->load_bias);
-        exec_symbolize = symbolize;
-    }
-
-    struct thread *t = thread_new(e);
-    uint8_t rnd[16];
-    random_bytes(e, rnd);
+    int status, r;
     struct elf_stack_info si;
-    int r = elf_build_stack_info(e, argc - first, argv + first, environ, rnd, &si);
-    if (!t || r != 0) {
-        fprintf(stderr, "goemu: %s: cannot build the initial stack: %s\n", path, strerror(-r));
-        return 126;
+    struct thread *t = boot_process(e, path, argc - first, argv + first, environ, &si, err,
+                                    sizeof(err), &status);
+    if (!t) {
+        fprintf(stderr, "goemu: %s: %s\n", path, err);
+        return status;
     }
-    t->cpu.gpr[RSP] = si.rsp;
-    t->cpu.rip = e->entry;
     if (trace_opt.on && (r = trace_start(e, t, &si, trace_opt.file, trace_opt.format)) != 0) {
         fprintf(stderr, "goemu: %s: %s\n", trace_opt.file, strerror(-r));
         return 2;
     }
 
     sig_forward_host_signals(e);
-    int status = sched_run(e);
+    status = run_process(e);
     trace_finish(e);   /* a process that ended before main.main */
     if (stats)
         print_stats(e, &t0);

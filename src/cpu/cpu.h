@@ -1,6 +1,7 @@
 /* cpu.h — architectural state of one guest x86-64 hardware thread.
  * Registers, RIP, lazily computed arithmetic flags, FS/GS bases, SSE state. Process-wide state
- * (memory, threads, files) lives in struct emu (src/emu.h); a cpu only points at its memory. */
+ * (threads, files) lives above the CPU (src/proc); a cpu points only at its memory and at the
+ * observer hooks installed from outside (struct cpu_hooks). */
 #ifndef GOEMU_CPU_H
 #define GOEMU_CPU_H
 
@@ -8,7 +9,8 @@
 #include <stdint.h>
 
 struct mem;
-struct thread;
+struct cpu;
+struct insn;
 
 /* General register numbers in encoding order. REG_NONE indexes gpr[16], which is always zero,
  * so an effective address adds base and index without asking whether they exist. */
@@ -49,17 +51,34 @@ typedef union xmm {
     double fd[2];
 } xmm_t;
 
+/* Whose model-specific behaviour the core reproduces where Intel and AMD differ (docs/oracle.md,
+ * "Vendor differences"). goemu's CPUID says GenuineIntel, so cpu_init picks Intel; goemu-oracle
+ * sets the host's vendor so every case compares exactly on either kind of host. */
+enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
+
 /* Why a guest stopped executing instructions (cpu.stop). */
 enum cpu_stop {
     STOP_NONE = 0,
-    STOP_SYSCALL_BLOCKED, /* thread blocked in a syscall: run another thread */
-    STOP_YIELD,           /* sched_yield, or the quantum ended */
-    STOP_EXIT,            /* thread or process exit */
+    STOP_BUDGET,          /* the instruction budget given to cpu_run is spent */
+    STOP_SYSCALL,         /* SYSCALL executed (rcx, r11 set; rip after it): the run loop
+                             performs the request */
     STOP_FAULT,           /* a guest exception was raised (see cpu.fault) */
 };
 
+/* Observers of the CPU, installed from outside (the startup trace, the process clock), so the
+ * CPU calls nothing above it. Every member may be NULL. */
+struct cpu_hooks {
+    /* A decoded block is about to run: its start and its n decoded instructions. */
+    void (*block)(struct cpu *c, uint64_t start, const struct insn *insns, uint32_t n);
+    /* CPUID answered leaf/subleaf with r (eax, ebx, ecx, edx). */
+    void (*cpuid)(struct cpu *c, uint32_t leaf, uint32_t subleaf, const uint32_t r[4]);
+    /* RDTSC's counter; NULL: the thread's retired-instruction count. */
+    uint64_t (*tsc)(struct cpu *c);
+};
+
 /* A guest exception: the signal Linux would send, with its siginfo fields and the
- * trap number/error code it would put into the signal frame (reference §5.2). */
+ * trap number/error code it would put into the signal frame (sigcontext trapno/err, written
+ * by __unsafe_setup_sigcontext in arch/x86/kernel/signal_64.c). */
 struct cpu_fault {
     int signo;      /* SIGSEGV, SIGILL, SIGFPE, SIGTRAP, SIGBUS */
     int code;       /* si_code: SEGV_MAPERR, SEGV_ACCERR, ILL_ILLOPN, FPE_INTDIV, ... */
@@ -67,6 +86,12 @@ struct cpu_fault {
     uint64_t rip;   /* address of the faulting instruction */
     int trapno;     /* 14 page fault, 13 #GP, 6 #UD, 0 #DE, 3 #BP */
     int err;        /* page-fault error code: 4 user | 2 write | 1 present(protection) */
+};
+
+/* The lazy-flags state (see flags.h), saved whole. */
+struct cpu_flags_save {
+    uint64_t res, a, b, rflags;
+    uint32_t op, aux;
 };
 
 struct cpu {
@@ -87,13 +112,16 @@ struct cpu {
     uint64_t insn_rip;      /* address of the instruction being executed */
     uint64_t cur_block_start; /* start of the decoded block being executed (exec.c) */
     uint64_t icount;        /* instructions retired by this thread */
+    uint8_t vendor;         /* enum cpu_vendor */
 
     struct mem *mem;
-    struct thread *thread;  /* owning guest thread, NULL in unit tests and the oracle */
-    void *trace;            /* startup-trace state of this thread (src/trace), NULL when off */
+    const struct cpu_hooks *hooks;  /* never NULL: cpu_init installs an empty set */
 
     enum cpu_stop stop;
     struct cpu_fault fault;
+    /* Set while an instruction whose flags a fault must not show runs (REP CMPS/SCAS on
+     * Intel): cpu_raise puts these back. */
+    const struct cpu_flags_save *flags_on_fault;
     jmp_buf *fault_jmp;     /* where a faulting access unwinds to (set by the exec loop) */
 };
 

@@ -1,6 +1,7 @@
 /* cpuid.c — answers CPUID from the fixed profile in cpuid.h, so a Go binary picks the same
- * code paths on every host (reference §8: leaf 0 vendor, leaf 1 features, leaf 7 zero,
- * 0x80000001 SYSCALL|NX|LM with RDTSCP clear, so cputicks uses MFENCE;LFENCE;RDTSC). */
+ * code paths on every host (SDM Vol. 2A, CPUID; read by internal/cpu/cpu_x86.go): leaf 0
+ * vendor, leaf 1 features, leaf 7 zero, 0x80000001 SYSCALL|NX|LM with RDTSCP clear, so
+ * cputicks (runtime/asm_amd64.s) uses MFENCE;LFENCE;RDTSC. */
 #include "cpuid.h"
 
 #include <string.h>

@@ -1,6 +1,8 @@
 /* cpuid.h — the one CPU profile goemu advertises: x86-64-v1 with SSE2 and nothing beyond
- * (reference §8.3). Every bit set here is a promise that the instructions behind it are
- * implemented; AT_HWCAP on the initial stack repeats leaf 1 EDX. */
+ * (the level GOAMD64=v1 code targets, "go help environment"; x86-64 psABI Table 3.1 lists its
+ * features, of which the unused x87/MMX/FXSR bits stay clear below). Every bit set here is a
+ * promise that the instructions behind it are implemented; AT_HWCAP on the initial stack
+ * repeats leaf 1 EDX. */
 #ifndef GOEMU_CPUID_H
 #define GOEMU_CPUID_H
 

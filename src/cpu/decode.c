@@ -8,14 +8,14 @@
 
 #include "exec.h"
 
-#define OP(m, sel) op_select_fn sel;
+#define OP(mn, sel, ...) op_select_fn sel;
 #include "ops_core.def"
 #include "ops_int.def"
 #include "ops_sse.def"
 #undef OP
 
 static op_select_fn *const selectors[ZYDIS_MNEMONIC_MAX_VALUE + 1] = {
-#define OP(m, sel) [ZYDIS_MNEMONIC_##m] = sel,
+#define OP(mn, sel, ...) [ZYDIS_MNEMONIC_##mn] = sel,
 #include "ops_core.def"
 #include "ops_int.def"
 #include "ops_sse.def"

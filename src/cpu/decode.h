@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "insn.h"
-#include "mem.h"
+#include "cpu/access.h"
 
 /* Decodes the instruction at rip. Returns 0 on success; -1 when no executable byte is mapped
  * at rip. Bytes that do not form a valid instruction, and forms goemu does not implement,

@@ -4,15 +4,14 @@
  * cache is dropped when code memory changes (mem.code_dirty), checked between blocks. */
 #include "exec.h"
 
-#include <signal.h>
+#include "abi/linux_abi.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
 #include "flags.h"
-#include "mem.h"
-#include "trace/trace.h"
+#include "cpu/access.h"
 
 #define BLOCK_MAX_INSNS 64
 #define ICACHE_BUCKETS (1u << 16)
@@ -40,10 +39,13 @@ struct icache {
 
 void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
 
+static const struct cpu_hooks no_hooks;
+
 void cpu_init(struct cpu *c, struct mem *m)
 {
     memset(c, 0, sizeof(*c));
     c->mem = m;
+    c->hooks = &no_hooks;
     c->rflags = 0x202;
     c->cc_op = CC_EFLAGS;
     c->mxcsr = MXCSR_DEFAULT;
@@ -178,6 +180,12 @@ static uint64_t unretired(const struct cpu *c)
 
 _Noreturn void cpu_raise(struct cpu *c, int signo, int code, uint64_t addr, int trapno, int err)
 {
+    if (c->flags_on_fault) {
+        const struct cpu_flags_save *f = c->flags_on_fault;
+        c->cc_res = f->res, c->cc_a = f->a, c->cc_b = f->b, c->rflags = f->rflags;
+        c->cc_op = f->op, c->cc_aux = f->aux;
+        c->flags_on_fault = NULL;
+    }
     c->fault.signo = signo;
     c->fault.code = code;
     c->fault.addr = addr;
@@ -203,10 +211,10 @@ void op_sigill(struct cpu *c, const struct insn *i)
     disasm_at(c->mem, c->insn_rip, text, sizeof(text), hex, sizeof(hex));
     if (exec_symbolize)
         exec_symbolize(c->insn_rip, sym, sizeof(sym));
-    fprintf(stderr, "goemu: SIGILL: %s instruction '%s' (%s) at rip 0x%llx%s%s%s\n",
+    fprintf(stderr, "goemu: LINUX_SIGILL: %s instruction '%s' (%s) at rip 0x%llx%s%s%s\n",
             i->mnemonic ? "unimplemented" : "invalid", text, hex,
             (unsigned long long)c->insn_rip, sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
-    cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0);
+    cpu_raise(c, LINUX_SIGILL, LINUX_ILL_ILLOPN, c->insn_rip, 6, 0);
 }
 
 void op_fetch_fault(struct cpu *c, const struct insn *i)
@@ -264,9 +272,9 @@ static struct block *next_block(struct cpu *c, struct icache *ic, struct block *
         if (mem_fetch_code(c->mem, rip, &(uint8_t){0}, 1) == 0) {
             /* Executing unmapped or non-executable memory: #PF on the fetch (err has bit 4). */
             const struct vma *v = mem_vma_at(c->mem, rip);
-            cpu_raise(c, SIGSEGV, v ? SEGV_ACCERR : SEGV_MAPERR, rip, 14, 0x14 | (v ? 1 : 0));
+            cpu_raise(c, LINUX_SIGSEGV, v ? LINUX_SEGV_ACCERR : LINUX_SEGV_MAPERR, rip, 14, 0x14 | (v ? 1 : 0));
         }
-        cpu_raise(c, SIGSEGV, SEGV_MAPERR, rip, 14, 0x14);
+        cpu_raise(c, LINUX_SIGSEGV, LINUX_SEGV_MAPERR, rip, 14, 0x14);
     }
     if (prev) {
         prev->succ[prev->succ_next] = b;
@@ -295,8 +303,8 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             b = NULL;
         }
         b = next_block(c, ic, b);
-        if (__builtin_expect(c->trace != NULL, 0))  /* --trace-startup only */
-            trace_block(c, b->start, b->insns, b->n);
+        if (__builtin_expect(c->hooks->block != NULL, 0))  /* --trace-startup only */
+            c->hooks->block(c, b->start, b->insns, b->n);
         run_block(c, b);
         if (c->stop != STOP_NONE || c->icount >= limit)
             break;
@@ -305,5 +313,5 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
     enum cpu_stop why = c->stop;
     c->stop = STOP_NONE;
     c->fault_jmp = saved;
-    return why == STOP_NONE ? STOP_YIELD : why;
+    return why == STOP_NONE ? STOP_BUDGET : why;
 }

@@ -10,13 +10,15 @@
 #include "cpu.h"
 #include "insn.h"
 
-/* Zeroes the architectural state and sets the Linux process-entry values (reference §1.1):
- * rflags 0x202, MXCSR 0x1f80. */
+/* Zeroes the architectural state and sets the Linux process-entry values: rflags 0x202
+ * (start_thread_common in arch/x86/kernel/process_64.c: IF | the fixed bit 1), MXCSR 0x1f80
+ * (MXCSR_DEFAULT, arch/x86/include/asm/fpu/types.h). */
 void cpu_init(struct cpu *c, struct mem *m);
 
-/* Runs until c->stop is set or about `budget` more instructions have retired (checked at
- * block ends). Returns the reason; c->stop is cleared on return. On STOP_FAULT, c->fault
- * describes the exception and c->rip is the faulting instruction. */
+/* Runs until an instruction stops the CPU (SYSCALL, a fault) or about `budget` more
+ * instructions have retired (checked at block ends: STOP_BUDGET). Returns the reason; c->stop
+ * is cleared on return. On STOP_FAULT, c->fault describes the exception and c->rip is the
+ * faulting instruction; on STOP_SYSCALL, rip is after the SYSCALL. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 
 /* Raises a guest exception from inside a handler: records it in c->fault with rip =

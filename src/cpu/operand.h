@@ -8,7 +8,7 @@
 #include "cpu.h"
 #include "flags.h"
 #include "insn.h"
-#include "mem.h"
+#include "cpu/access.h"
 
 static inline uint64_t insn_ea(const struct cpu *c, const struct insn *i)
 {

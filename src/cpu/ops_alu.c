@@ -4,10 +4,7 @@
  * generic handler per mnemonic. Flags are recorded after the destination is written, so a
  * faulting store leaves registers and flags as they were. */
 #include "operand.h"
-
-#define OP(m, sel) op_select_fn sel;
-#include "ops_int.def"
-#undef OP
+#include "ops_sel.h"
 
 /* Source operand n at the operation's width. Immediates are taken from i->imm directly: the
  * decoder sign-extends them, and Zydis reports the encoded immediate width (1 or 4 bytes for a

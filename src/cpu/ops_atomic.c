@@ -3,10 +3,7 @@
  * matters for the decoder's validity checks. Stores come first, registers and flags after, so a
  * faulting store leaves no partial effect. */
 #include "operand.h"
-
-#define OP(m, sel) op_select_fn sel;
-#include "ops_int.def"
-#undef OP
+#include "ops_sel.h"
 
 /* SDM CMPXCHG: compare the accumulator with dest (flags as CMP acc, dest). Equal: dest ← src.
  * Otherwise the accumulator ← dest, and a memory dest is written back with its own value (the

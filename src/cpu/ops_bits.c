@@ -3,10 +3,7 @@
  * lazy flags and edit the bit; ZF is preserved as the SDM requires and the undefined OF/SF/AF/PF
  * keep their old values. */
 #include "operand.h"
-
-#define OP(m, sel) op_select_fn sel;
-#include "ops_int.def"
-#undef OP
+#include "ops_sel.h"
 
 enum bit_op { BIT_TEST, BIT_SET, BIT_RESET, BIT_COMPLEMENT };
 

@@ -1,18 +1,19 @@
 /* ops_branch.c — JMP, CALL, RET, Jcc, JRCXZ. Relative targets were made absolute at decode
  * time (insn.imm). Each handler sets c->rip; the exec loop ends the block after it.
  * Jcc is stamped out once per condition so flags_cond folds to a single compare. */
-#include <signal.h>
+#include "abi/linux_abi.h"
 
 #include "exec.h"
 #include "flags.h"
 #include "operand.h"
+#include "ops_sel.h"
 
-/* An indirect branch to a non-canonical address raises #GP on the branch, before CALL
- * pushes anything (SDM JMP/CALL/RET: "If target offset is non-canonical"). */
+/* An indirect JMP or RET to a non-canonical address raises #GP on the branch (SDM JMP/RET:
+ * "If target offset is non-canonical"); RET pops nothing. CALL: call_noncanonical. */
 static inline uint64_t branch_target(struct cpu *c, uint64_t t)
 {
     if (__builtin_expect(!guest_canonical(t), 0))
-        cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
+        cpu_raise(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 0, 13, 0);
     return t;
 }
 
@@ -40,9 +41,26 @@ static inline void call_to(struct cpu *c, uint64_t target)
     c->rip = target;
 }
 
+/* CALL to a non-canonical target is #GP(0) (SDM CALL). Measured by goemu-oracle: Intel has
+ * already stored the return address at [rsp-8] (rsp unchanged; a fault on that store is
+ * reported instead), AMD stores nothing. */
+static _Noreturn void call_noncanonical(struct cpu *c)
+{
+    if (c->vendor == VENDOR_INTEL)
+        mem_st(c, c->gpr[RSP] - 8, 8, c->rip);
+    cpu_raise(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 0, 13, 0);
+}
+
+static inline void call_indirect(struct cpu *c, uint64_t target)
+{
+    if (__builtin_expect(!guest_canonical(target), 0))
+        call_noncanonical(c);
+    call_to(c, target);
+}
+
 static void op_call_rel(struct cpu *c, const struct insn *i) { call_to(c, (uint64_t)i->imm); }
-static void op_call_r(struct cpu *c, const struct insn *i) { call_to(c, branch_target(c, c->gpr[i->reg[0]])); }
-static void op_call_m(struct cpu *c, const struct insn *i) { call_to(c, branch_target(c, mem_ld64(c, insn_ea(c, i)))); }
+static void op_call_r(struct cpu *c, const struct insn *i) { call_indirect(c, c->gpr[i->reg[0]]); }
+static void op_call_m(struct cpu *c, const struct insn *i) { call_indirect(c, mem_ld64(c, insn_ea(c, i))); }
 
 op_fn *sel_call(const struct insn *i)
 {

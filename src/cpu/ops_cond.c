@@ -3,6 +3,7 @@
  * CMOVcc always zero-extends its destination register (SDM CMOVcc). */
 #include "flags.h"
 #include "operand.h"
+#include "ops_sel.h"
 
 #define COND_HANDLERS(cc) \
     static void op_set_##cc(struct cpu *c, const struct insn *i) { op_put(c, i, 0, flags_cond(c, cc)); } \

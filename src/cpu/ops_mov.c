@@ -3,6 +3,7 @@
  * 32/64-bit memory forms of MOV get their own handlers: MOV is ~30% of what Go executes. */
 #include "flags.h"
 #include "operand.h"
+#include "ops_sel.h"
 
 static void op_mov_generic(struct cpu *c, const struct insn *i) { op_put(c, i, 0, op_get(c, i, 1)); }
 static void op_mov_r64_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = c->gpr[i->reg[1]]; }
@@ -60,9 +61,21 @@ op_fn *sel_movzx(const struct insn *i)
     return op_movzx;
 }
 
+/* MOVSXD r16, m32 (66 REX.W=0 63 /r): measured by goemu-oracle, Intel reads only the low 16
+ * bits of the source (bytes 2-3 may be unmapped), AMD reads all 32; the result is the same. */
+static void op_movsxd_r16_m(struct cpu *c, const struct insn *i)
+{
+    uint64_t a = insn_ea(c, i);
+    reg_put(c, i->reg[0], 2, c->vendor == VENDOR_INTEL ? mem_ld(c, a, 2) : mem_ld(c, a, 4));
+}
+
 op_fn *sel_movsx(const struct insn *i)
 {
-    return i->nops == 2 && i->kind[0] == OK_REG ? op_movsx : NULL;
+    if (i->nops != 2 || i->kind[0] != OK_REG)
+        return NULL;
+    if (i->size[0] == 2 && i->size[1] == 4 && i->kind[1] == OK_MEM)
+        return op_movsxd_r16_m;
+    return op_movsx;
 }
 
 /* LEA computes the address without the segment base and without touching memory. */

@@ -2,14 +2,11 @@
  * Products are formed at double width (__int128 for 64-bit); CF=OF say whether the upper half
  * carries information (SDM MUL/IMUL). Division checks for #DE (zero divisor, quotient overflow)
  * before any register is written; DIV/IDIV leave the lazy flags alone (all six are undefined). */
-#include <signal.h>
+#include "abi/linux_abi.h"
 
 #include "exec.h"
 #include "operand.h"
-
-#define OP(m, sel) op_select_fn sel;
-#include "ops_int.def"
-#undef OP
+#include "ops_sel.h"
 
 typedef unsigned __int128 u128;
 typedef __int128 s128;
@@ -159,7 +156,7 @@ op_fn *sel_imul(const struct insn *i)
 
 static _Noreturn void divide_error(struct cpu *c)
 {
-    cpu_raise(c, SIGFPE, FPE_INTDIV, c->insn_rip, 0, 0);
+    cpu_raise(c, LINUX_SIGFPE, LINUX_FPE_INTDIV, c->insn_rip, 0, 0);
 }
 
 /* Stores quotient and remainder: AL/AH for bytes, rAX/rDX otherwise. */

@@ -4,10 +4,7 @@
  * Shifts record CF/OF in cc_aux (CC_SHIFT); rotates change only CF and OF, so they materialise
  * the flags and edit those two bits (SDM Vol. 2B "SAL/SAR/SHL/SHR", "RCL/RCR/ROL/ROR"). */
 #include "operand.h"
-
-#define OP(m, sel) op_select_fn sel;
-#include "ops_int.def"
-#undef OP
+#include "ops_sel.h"
 
 typedef unsigned __int128 u128;
 

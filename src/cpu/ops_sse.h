@@ -6,7 +6,7 @@
 #define GOEMU_OPS_SSE_H
 
 #include <emmintrin.h>
-#include <signal.h>
+#include "abi/linux_abi.h"
 
 #include "exec.h"
 #include "operand.h"
@@ -16,7 +16,7 @@
 /* #GP(0) as Linux delivers it to user space: SIGSEGV, si_code SI_KERNEL, si_addr 0, trap 13. */
 _Noreturn static inline void sse_gp(struct cpu *c)
 {
-    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
+    cpu_raise(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 0, 13, 0);
 }
 
 /* #XM: SIGFPE with the si_code the kernel derives from the MXCSR flags that are unmasked, in
@@ -24,12 +24,12 @@ _Noreturn static inline void sse_gp(struct cpu *c)
 _Noreturn static inline void sse_xm(struct cpu *c)
 {
     uint32_t err = c->mxcsr & ~(c->mxcsr >> 7) & 0x3f;
-    int code = (err & MXCSR_IE) ? FPE_FLTINV
-             : (err & MXCSR_ZE) ? FPE_FLTDIV
-             : (err & MXCSR_OE) ? FPE_FLTOVF
-             : (err & (MXCSR_DE | MXCSR_UE)) ? FPE_FLTUND
-             : FPE_FLTRES;
-    cpu_raise(c, SIGFPE, code, c->insn_rip, 19, 0);
+    int code = (err & MXCSR_IE) ? LINUX_FPE_FLTINV
+             : (err & MXCSR_ZE) ? LINUX_FPE_FLTDIV
+             : (err & MXCSR_OE) ? LINUX_FPE_FLTOVF
+             : (err & (MXCSR_DE | MXCSR_UE)) ? LINUX_FPE_FLTUND
+             : LINUX_FPE_FLTRES;
+    cpu_raise(c, LINUX_SIGFPE, code, c->insn_rip, 19, 0);
 }
 
 /* ---- registers and memory operands -------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * Each runs the host's identical instruction under the guest's MXCSR (ops_sse.h): rounding for
  * the non-truncating forms, the integer indefinite value (0x80000000 / 0x8000000000000000) with
  * IE for NaN or out-of-range sources, DAZ/FZ and NaN quieting are the hardware's own. */
+#include "ops_sel.h"
 #include "ops_sse.h"
 
 /* ---- CVTSI2SS/CVTSI2SD xmm, r/m32 or r/m64: the source width is the GPR/memory operand's;

@@ -2,6 +2,7 @@
  * CMPcc predicates, (U)COMIS ordered compares into RFLAGS, and the float shuffles/unpacks.
  * Arithmetic runs the host's identical instruction under the guest's MXCSR (ops_sse.h), so
  * rounding, DAZ/FZ, NaN selection and exception flags are exactly what the hardware does. */
+#include "ops_sel.h"
 #include "ops_sse.h"
 
 op_select_fn sel_cmps_str;   /* string CMPSD shares the mnemonic (ops_string.c) */

@@ -2,6 +2,7 @@
  * and saturating), compares, min/max, averages, multiplies, shifts, unpacks, packs, shuffles and
  * word insert/extract. Each maps onto the host's identical SSE2 instruction where one takes a
  * register operand; immediate-controlled shuffles are written out in C. */
+#include "ops_sel.h"
 #include "ops_sse.h"
 
 /* ---- "xmm, xmm/m128" operations: the host intrinsic is the instruction ------------------- */

@@ -2,6 +2,7 @@
  * MOVQ between xmm and general registers or memory, non-temporal stores, sign-mask extraction
  * and LDMXCSR/STMXCSR. Aligned forms (MOVAPS, MOVDQA, MOVNT*) raise #GP on a misaligned address;
  * loads complete before anything is written, so a fault leaves the guest state untouched. */
+#include "ops_sel.h"
 #include "ops_sse.h"
 
 op_select_fn sel_movs_str;   /* string MOVSD shares the mnemonic (ops_string.c) */

@@ -3,6 +3,7 @@
  * unless a 0x66 prefix makes them 2. */
 #include "flags.h"
 #include "operand.h"
+#include "ops_sel.h"
 
 static inline void push(struct cpu *c, unsigned size, uint64_t v)
 {

@@ -6,10 +6,7 @@
 #include <string.h>
 
 #include "operand.h"
-
-#define OP(m, sel) op_select_fn sel;
-#include "ops_int.def"
-#undef OP
+#include "ops_sel.h"
 op_select_fn sel_movs_str, sel_cmps_str;
 
 /* Segment overrides on the source (FS:/GS: MOVS) are not honoured: the decoder has no visible
@@ -213,17 +210,25 @@ static inline void rep_lods(struct cpu *c, const struct insn *i, unsigned size)
     }
 }
 
-/* Compare loops: stop when the count runs out or ZF says so (REPE: unequal; REPNE: equal). */
+/* Compare loops: stop when the count runs out or ZF says so (REPE: unequal; REPNE: equal).
+ * Measured by goemu-oracle: when an element faults after k iterations, Intel's signal frame
+ * has rcx/rsi/rdi advanced by k but the flags from before the instruction (it writes them
+ * only when the instruction completes); AMD's has the flags of iteration k. */
 #define REP_COMPARE(name, one)                                                       \
     static inline void rep_##name(struct cpu *c, const struct insn *i, unsigned size)\
     {                                                                                \
         int until_equal = (i->prefix & PFX_REPNE) != 0;                              \
+        struct cpu_flags_save before = {c->cc_res, c->cc_a, c->cc_b, c->rflags,     \
+                                        c->cc_op, c->cc_aux};                        \
+        if (c->vendor == VENDOR_INTEL)                                               \
+            c->flags_on_fault = &before;                                             \
         while (str_reg(c, i, RCX) != 0) {                                            \
             int zf = one(c, i, size);                                                \
             str_advance(c, i, RCX, -1);                                              \
             if (zf == until_equal)                                                   \
                 break;                                                               \
         }                                                                            \
+        c->flags_on_fault = NULL;                                                    \
     }
 
 REP_COMPARE(cmps, cmps_one)

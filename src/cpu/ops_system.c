@@ -1,21 +1,22 @@
 /* ops_system.c — SYSCALL, CPUID, RDTSC, the trapping instructions (INT3, INT n, UD2, HLT),
  * CLD/STD and the no-ops (NOP, PAUSE, fences, prefetches). Fences are no-ops because guest
  * threads run one at a time on one host thread: memory is always sequentially consistent. */
-#include <signal.h>
+#include "abi/linux_abi.h"
 
 #include "cpuid.h"
-#include "emu.h"
 #include "exec.h"
 #include "flags.h"
 #include "operand.h"
-#include "trace/trace.h"
+#include "ops_sel.h"
 
+/* SYSCALL (SDM Vol. 2B): rcx <- the next rip, r11 <- RFLAGS. The request itself belongs to
+ * the operating system, so the CPU stops here and the run loop performs it (qemu's cpu_loop
+ * shape); SYSCALL ends its block, so no later instruction has run. */
 static void op_syscall(struct cpu *c, const struct insn *i)
 {
-    if (!c->thread)  /* unit tests and the oracle run without a process */
-        cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0);
-    cpu_mxcsr_unload(c);  /* syscalls (clone, signals) see and copy the whole MXCSR */
-    sys_dispatch(c->thread->emu, c->thread);
+    c->gpr[RCX] = c->rip;
+    c->gpr[R11] = flags_get(c);
+    c->stop = STOP_SYSCALL;
 }
 
 op_fn *sel_syscall(const struct insn *i) { return op_syscall; }
@@ -24,8 +25,8 @@ static void op_cpuid(struct cpu *c, const struct insn *i)
 {
     uint32_t r[4], leaf = (uint32_t)c->gpr[RAX], subleaf = (uint32_t)c->gpr[RCX];
     cpuid_query(leaf, subleaf, r);
-    if (__builtin_expect(c->trace != NULL, 0))  /* --trace-startup only */
-        trace_cpuid(c, leaf, subleaf, r);
+    if (__builtin_expect(c->hooks->cpuid != NULL, 0))  /* --trace-startup only */
+        c->hooks->cpuid(c, leaf, subleaf, r);
     c->gpr[RAX] = r[0];
     c->gpr[RBX] = r[1];
     c->gpr[RCX] = r[2];
@@ -34,11 +35,11 @@ static void op_cpuid(struct cpu *c, const struct insn *i)
 
 op_fn *sel_cpuid(const struct insn *i) { return op_cpuid; }
 
-/* A 1 GHz time-stamp counter derived from the guest's monotonic clock, so it advances with
- * guest time (and is reproducible in --deterministic runs). */
+/* The process installs a 1 GHz counter derived from the guest's monotonic clock, so it
+ * advances with guest time (and is reproducible in --deterministic runs). */
 static void op_rdtsc(struct cpu *c, const struct insn *i)
 {
-    uint64_t tsc = c->thread ? (uint64_t)emu_monotonic_ns(c->thread->emu) : c->icount;
+    uint64_t tsc = c->hooks->tsc ? c->hooks->tsc(c) : c->icount;
     c->gpr[RAX] = (uint32_t)tsc;
     c->gpr[RDX] = tsc >> 32;
 }
@@ -46,7 +47,7 @@ static void op_rdtsc(struct cpu *c, const struct insn *i)
 op_fn *sel_rdtsc(const struct insn *i) { return op_rdtsc; }
 
 /* Linux: int3 → SIGTRAP, si_code SI_KERNEL, rip after the instruction. */
-static void op_int3(struct cpu *c, const struct insn *i) { cpu_raise_trap(c, SIGTRAP, SI_KERNEL, 3); }
+static void op_int3(struct cpu *c, const struct insn *i) { cpu_raise_trap(c, LINUX_SIGTRAP, LINUX_SI_KERNEL, 3); }
 
 /* INT n: Linux's IDT has user-callable (DPL 3) gates only for vector 3 (breakpoint →
  * SIGTRAP) and 4 (overflow → SIGSEGV), both traps reported after the instruction, and 0x80
@@ -57,14 +58,14 @@ static void op_int(struct cpu *c, const struct insn *i)
 {
     uint8_t vec = (uint8_t)i->imm;
     if (vec == 3)
-        cpu_raise_trap(c, SIGTRAP, SI_KERNEL, 3);
+        cpu_raise_trap(c, LINUX_SIGTRAP, LINUX_SI_KERNEL, 3);
     if (vec == 4)
-        cpu_raise_trap(c, SIGSEGV, SI_KERNEL, 4);
-    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, vec * 8 + 2);
+        cpu_raise_trap(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 4);
+    cpu_raise(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 0, 13, vec * 8 + 2);
 }
 
-static void op_ud2(struct cpu *c, const struct insn *i) { cpu_raise(c, SIGILL, ILL_ILLOPN, c->insn_rip, 6, 0); }
-static void op_hlt(struct cpu *c, const struct insn *i) { cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0); }
+static void op_ud2(struct cpu *c, const struct insn *i) { cpu_raise(c, LINUX_SIGILL, LINUX_ILL_ILLOPN, c->insn_rip, 6, 0); }
+static void op_hlt(struct cpu *c, const struct insn *i) { cpu_raise(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 0, 13, 0); }
 static void op_cld(struct cpu *c, const struct insn *i) { c->rflags &= ~(uint64_t)FLAG_DF; }
 static void op_std(struct cpu *c, const struct insn *i) { c->rflags |= FLAG_DF; }
 static void op_nop(struct cpu *c, const struct insn *i) { }

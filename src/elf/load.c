@@ -1,7 +1,8 @@
 /* load.c — ELF executable loading with libelf: check that the file is a static x86-64 Linux
  * executable, then map its PT_LOAD segments the way binfmt_elf would (file bytes, zeroed bss,
  * final protections). Everything is validated before the first mapping, so a refused file
- * leaves the address space untouched. Reference §1 (entry state), §6 (no interpreter/vDSO). */
+ * leaves the address space untouched. As load_elf_binary (fs/binfmt_elf.c) for an ELF without
+ * PT_INTERP; no vDSO is mapped (src/elf/stack.c says why). */
 #include "elf/load.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "emu.h"
+#include "mem/uaccess.h"
 
 /* Linux refuses to map below vm.mmap_min_addr (65536 by default); an image there would also
  * turn Go's nil-pointer faults into silent reads. */
@@ -264,7 +265,7 @@ static int prot_of(uint32_t pf)
 }
 
 /* Copies the segment's file bytes; libelf bounds-checks the range against the file. */
-static int fill_segment(struct emu *e, const struct image *im, const GElf_Phdr *p, char *err,
+static int fill_segment(struct mem *m, const struct image *im, const GElf_Phdr *p, char *err,
                         size_t errlen)
 {
     if (p->p_filesz == 0)
@@ -273,7 +274,7 @@ static int fill_segment(struct emu *e, const struct image *im, const GElf_Phdr *
     if (!d)
         return fail(err, errlen, -ENOEXEC, "truncated or corrupt ELF: cannot read segment (%s)",
                     elf_errmsg(-1));
-    int rc = mem_poke(&e->mem, im->bias + p->p_vaddr, d->d_buf, p->p_filesz);
+    int rc = mem_poke(m, im->bias + p->p_vaddr, d->d_buf, p->p_filesz);
     if (rc)
         return fail(err, errlen, rc, "cannot fill segment at 0x%llx: %s",
                     (unsigned long long)(im->bias + p->p_vaddr), strerror(-rc));
@@ -282,7 +283,7 @@ static int fill_segment(struct emu *e, const struct image *im, const GElf_Phdr *
 
 /* Maps one PT_LOAD. shared_end is the page-rounded end of the previous segment: a page both
  * segments touch is mapped once and gets the union of their protections. */
-static int map_segment(struct emu *e, const struct image *im, const GElf_Phdr *p,
+static int map_segment(struct mem *m, const struct image *im, const GElf_Phdr *p,
                        const char *name, uint64_t *shared_end, int *shared_prot, char *err,
                        size_t errlen)
 {
@@ -291,15 +292,15 @@ static int map_segment(struct emu *e, const struct image *im, const GElf_Phdr *p
     uint64_t fresh = start < *shared_end ? *shared_end : start;
     int prot = prot_of(p->p_flags), rc;
 
-    if (fresh < end && (rc = mem_map(&e->mem, fresh, end - fresh, GPROT_READ | GPROT_WRITE,
+    if (fresh < end && (rc = mem_map(m, fresh, end - fresh, GPROT_READ | GPROT_WRITE,
                                      VMA_IMAGE, name)) != 0)
         return fail(err, errlen, rc, "cannot map segment at 0x%llx: %s",
                     (unsigned long long)fresh, strerror(-rc));
-    if ((rc = fill_segment(e, im, p, err, errlen)) != 0)
+    if ((rc = fill_segment(m, im, p, err, errlen)) != 0)
         return rc;
-    if (fresh < end && (rc = mem_protect(&e->mem, fresh, end - fresh, prot)) != 0)
+    if (fresh < end && (rc = mem_protect(m, fresh, end - fresh, prot)) != 0)
         return fail(err, errlen, rc, "cannot protect segment: %s", strerror(-rc));
-    if (start < fresh && (rc = mem_protect(&e->mem, start, fresh - start, prot | *shared_prot)))
+    if (start < fresh && (rc = mem_protect(m, start, fresh - start, prot | *shared_prot)))
         return fail(err, errlen, rc, "cannot protect segment: %s", strerror(-rc));
     if (end > *shared_end) {
         *shared_end = end;
@@ -315,7 +316,7 @@ static void image_name(const char *path, char *name, size_t n)
     snprintf(name, n, "%s", slash && slash[1] ? slash + 1 : path);
 }
 
-static int map_image(struct emu *e, const struct image *im, const char *path, char *err,
+static int map_image(struct mem *m, const struct image *im, const char *path, char *err,
                      size_t errlen)
 {
     char name[sizeof ((struct vma *)0)->name];
@@ -327,7 +328,7 @@ static int map_image(struct emu *e, const struct image *im, const char *path, ch
         const GElf_Phdr *p = &im->ph[i];
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
-        rc = map_segment(e, im, p, name, &shared_end, &shared_prot, err, errlen);
+        rc = map_segment(m, im, p, name, &shared_end, &shared_prot, err, errlen);
         if (rc)
             return rc;
     }
@@ -352,7 +353,7 @@ static uint64_t phdr_address(const struct image *im)
     return 0;
 }
 
-static void record_image(struct emu *e, const struct image *im)
+static void describe_image(const struct image *im, struct elf_image *out)
 {
     uint64_t top = 0;
 
@@ -361,11 +362,11 @@ static void record_image(struct emu *e, const struct image *im)
         if (p->p_type == PT_LOAD && p->p_vaddr + p->p_memsz > top)
             top = p->p_vaddr + p->p_memsz;
     }
-    e->entry = im->bias + im->eh.e_entry;
-    e->phdr_addr = phdr_address(im);
-    e->phnum = (unsigned)im->phnum;
-    e->load_bias = im->bias;
-    e->brk_start = e->brk_cur = guest_page_up(im->bias + top);
+    out->entry = im->bias + im->eh.e_entry;
+    out->phdr = phdr_address(im);
+    out->phnum = (unsigned)im->phnum;
+    out->bias = im->bias;
+    out->brk = guest_page_up(im->bias + top);
 }
 
 /* All checks that need no mapping, in the order that gives the most useful reason first. */
@@ -408,7 +409,7 @@ static int open_file(const char *path, uint64_t *size, char *err, size_t errlen)
     return fd;
 }
 
-int elf_load(struct emu *e, const char *path, char *err, size_t errlen)
+int elf_load(struct mem *m, const char *path, struct elf_image *out, char *err, size_t errlen)
 {
     struct image im = {0};
     int fd, rc;
@@ -426,8 +427,8 @@ int elf_load(struct emu *e, const char *path, char *err, size_t errlen)
     if (!im.elf)
         rc = fail(err, errlen, -ENOEXEC, "truncated or corrupt ELF: %s", elf_errmsg(-1));
     else if ((rc = check_image(&im, err, errlen)) == 0 &&
-             (rc = map_image(e, &im, path, err, errlen)) == 0)
-        record_image(e, &im);
+             (rc = map_image(m, &im, path, err, errlen)) == 0)
+        describe_image(&im, out);
     free(im.ph);
     elf_end(im.elf);
     close(fd);

@@ -1,7 +1,8 @@
-/* stack.c — builds the initial stack of reference §1.2 (fs/binfmt_elf.c: create_elf_tables):
+/* stack.c — builds the initial stack Linux builds (fs/binfmt_elf.c: create_elf_tables):
  * strings at the top, then AT_PLATFORM and AT_RANDOM, then argc/argv/envp/auxv with rsp
- * 16-byte aligned at argc. No random gap and no AT_SYSINFO_EHDR (no vDSO, reference §6). The
- * whole block is assembled in host memory and written with one mem_copy_to. */
+ * 16-byte aligned at argc. No random gap and no AT_SYSINFO_EHDR (no vDSO: Go then makes
+ * clock_gettime syscalls, runtime/vdso_linux.go and sys_linux_amd64.s nanotime1). The whole
+ * block is assembled in host memory and written with one mem_copy_to. */
 #include "elf/stack.h"
 
 #include <elf.h>
@@ -10,7 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "emu.h"
+#include "elf/load.h"
+#include "mem/uaccess.h"
 
 static const char platform_str[] = "x86_64";
 
@@ -41,23 +43,23 @@ static size_t string_bytes(char **v, size_t n)
 }
 
 /* Fills info->auxv_entries in the order Linux 6.x writes them, minus AT_SYSINFO_EHDR,
- * AT_MINSIGSTKSZ (Go ignores it, reference §1.3) and the rseq entries. */
-static void build_auxv(const struct emu *e, const struct layout *l, struct elf_stack_info *info)
+ * AT_MINSIGSTKSZ (Go ignores it: sysauxv in runtime/os_linux.go) and the rseq entries. */
+static void build_auxv(const struct elf_process *p, const struct layout *l, struct elf_stack_info *info)
 {
     const struct elf_auxv v[] = {
         {AT_HWCAP, ELF_HWCAP},
         {AT_PAGESZ, GUEST_PAGE_SIZE},
         {AT_CLKTCK, 100},
-        {AT_PHDR, e->phdr_addr},
+        {AT_PHDR, p->image->phdr},
         {AT_PHENT, sizeof(Elf64_Phdr)},
-        {AT_PHNUM, e->phnum},
+        {AT_PHNUM, p->image->phnum},
         {AT_BASE, 0},          /* no interpreter */
         {AT_FLAGS, 0},
-        {AT_ENTRY, e->entry},
-        {AT_UID, emu_guest_id(e, getuid())},
-        {AT_EUID, emu_guest_id(e, geteuid())},
-        {AT_GID, emu_guest_id(e, getgid())},
-        {AT_EGID, emu_guest_id(e, getegid())},
+        {AT_ENTRY, p->image->entry},
+        {AT_UID, p->uid},
+        {AT_EUID, p->euid},
+        {AT_GID, p->gid},
+        {AT_EGID, p->egid},
         {AT_SECURE, 0},
         {AT_RANDOM, l->random},
         {AT_HWCAP2, 0},        /* no FSGSBASE, no ring-3 MONITOR */
@@ -134,14 +136,14 @@ static void fill(uint8_t *buf, const struct layout *l, char **argv, char **envp,
 }
 
 /* execve limits argv+envp to a quarter of the stack limit (fs/exec.c: get_arg_page). */
-static int measure(struct layout *l, const struct emu *e, int argc, char **argv, char **envp)
+static int measure(struct layout *l, const struct elf_process *p, int argc, char **argv, char **envp)
 {
     if (argc < 0 || (argc > 0 && !argv))
         return -EINVAL;
     l->argc = (size_t)argc;
     l->envc = count_env(envp);
     l->strbytes = string_bytes(argv, l->argc) + string_bytes(envp, l->envc);
-    l->execfn_src = e->exe_path ? e->exe_path : argc > 0 ? argv[0] : "";
+    l->execfn_src = p->execfn ? p->execfn : argc > 0 ? argv[0] : "";
     l->execfn_len = strlen(l->execfn_src) + 1;
     if (l->argc + l->envc > ELF_STACK_SIZE / 4 / 8 ||
         l->strbytes + l->execfn_len + 8 * (l->argc + l->envc + 2) > ELF_STACK_SIZE / 4)
@@ -149,7 +151,7 @@ static int measure(struct layout *l, const struct emu *e, int argc, char **argv,
     return 0;
 }
 
-static int write_stack(struct emu *e, const struct layout *l, char **argv, char **envp,
+static int write_stack(struct mem *m, const struct layout *l, char **argv, char **envp,
                        const uint8_t random16[16], struct elf_stack_info *info)
 {
     size_t size = ELF_STACK_TOP - l->rsp;
@@ -159,29 +161,29 @@ static int write_stack(struct emu *e, const struct layout *l, char **argv, char 
 
     if (buf && ptrs) {
         fill(buf, l, argv, envp, random16, info, ptrs);
-        rc = mem_copy_to(&e->mem, l->rsp, buf, size);
+        rc = mem_copy_to(m, l->rsp, buf, size);
     }
     free(buf);
     free(ptrs);
     return rc;
 }
 
-int elf_build_stack_info(struct emu *e, int argc, char **argv, char **envp,
-                         const uint8_t random16[16], struct elf_stack_info *info)
+int elf_build_stack_info(struct mem *m, const struct elf_process *p, int argc, char **argv,
+                         char **envp, const uint8_t random16[16], struct elf_stack_info *info)
 {
     struct layout l = {0};
     int rc;
 
     memset(info, 0, sizeof *info);
-    if ((rc = measure(&l, e, argc, argv, envp)) != 0)
+    if ((rc = measure(&l, p, argc, argv, envp)) != 0)
         return rc;
     place(&l, NAUXV);
-    build_auxv(e, &l, info);
-    rc = mem_map(&e->mem, ELF_STACK_TOP - ELF_STACK_SIZE, ELF_STACK_SIZE,
+    build_auxv(p, &l, info);
+    rc = mem_map(m, ELF_STACK_TOP - ELF_STACK_SIZE, ELF_STACK_SIZE,
                  GPROT_READ | GPROT_WRITE, VMA_STACK, "[stack]");
     if (rc)
         return rc;
-    if ((rc = write_stack(e, &l, argv, envp, random16, info)) != 0)
+    if ((rc = write_stack(m, &l, argv, envp, random16, info)) != 0)
         return rc;
     info->rsp = l.rsp;
     info->random = l.random;
@@ -193,11 +195,11 @@ int elf_build_stack_info(struct emu *e, int argc, char **argv, char **envp,
     return 0;
 }
 
-int elf_build_stack(struct emu *e, int argc, char **argv, char **envp, const uint8_t random16[16],
-                    uint64_t *rsp_out)
+int elf_build_stack(struct mem *m, const struct elf_process *p, int argc, char **argv,
+                    char **envp, const uint8_t random16[16], uint64_t *rsp_out)
 {
     struct elf_stack_info info;
-    int rc = elf_build_stack_info(e, argc, argv, envp, random16, &info);
+    int rc = elf_build_stack_info(m, p, argc, argv, envp, random16, &info);
     if (rc == 0)
         *rsp_out = info.rsp;
     return rc;

@@ -1,5 +1,6 @@
 /* stack.h — the initial process stack Linux builds for a new program: argc, argv, envp, the
- * auxiliary vector and the strings they point to (reference §1.2), at a fixed address. */
+ * auxiliary vector and the strings they point to (fs/binfmt_elf.c, create_elf_tables), at a
+ * fixed address. */
 #ifndef GOEMU_ELF_STACK_H
 #define GOEMU_ELF_STACK_H
 
@@ -7,7 +8,16 @@
 
 #include "cpu/cpuid.h"
 
-struct emu;
+struct mem;
+struct elf_image;
+
+/* Who the new program is, for the auxiliary vector: its image, AT_EXECFN (argv[0] when NULL)
+ * and the ids the guest sees. */
+struct elf_process {
+    const struct elf_image *image;
+    const char *execfn;
+    unsigned uid, euid, gid, egid;
+};
 
 /* The [stack] mapping: 8 MiB (Linux's default RLIMIT_STACK) ending at the top of the user
  * address space minus one page, as with randomisation off, so every run is identical. */
@@ -38,18 +48,17 @@ struct elf_stack_info {
     struct elf_auxv auxv_entries[ELF_AUXV_MAX];
 };
 
-/* Maps the stack and builds the Linux entry layout for argv[0..argc-1] and the NULL-terminated
- * envp (may be NULL) using e->entry, phdr_addr, phnum and exe_path (AT_EXECFN; argv[0] when
- * NULL). Returns 0 or a negative errno (-E2BIG when the strings exceed a quarter of the stack,
+/* Maps the stack in m and builds the Linux entry layout for argv[0..argc-1] and the
+ * NULL-terminated envp (may be NULL) for process p. Returns 0 or a negative errno (-E2BIG when the strings exceed a quarter of the stack,
  * like execve). info may not be NULL. */
 __attribute__((warn_unused_result))
-int elf_build_stack_info(struct emu *e, int argc, char **argv, char **envp,
-                         const uint8_t random16[16], struct elf_stack_info *info);
+int elf_build_stack_info(struct mem *m, const struct elf_process *p, int argc, char **argv,
+                         char **envp, const uint8_t random16[16], struct elf_stack_info *info);
 
 /* Same, returning only the initial rsp. */
 __attribute__((warn_unused_result))
-int elf_build_stack(struct emu *e, int argc, char **argv, char **envp, const uint8_t random16[16],
-                    uint64_t *rsp_out);
+int elf_build_stack(struct mem *m, const struct elf_process *p, int argc, char **argv,
+                    char **envp, const uint8_t random16[16], uint64_t *rsp_out);
 
 /* "AT_PAGESZ" for an auxv tag, or NULL when unknown (for traces). */
 const char *elf_auxv_name(uint64_t tag);

@@ -542,6 +542,12 @@ static void random_state(struct build *b)
     k->in.mxcsr = MXCSR_DEFAULT | (uint32_t)rng_below(r, 4) << MXCSR_RC_SHIFT;
     if (rng_chance(r, 40))
         k->in.mxcsr |= (uint32_t)rng_below(r, 64);
+    if (rng_chance(r, 10)) {   /* DAZ, FZ or both */
+        static const uint32_t dazfz[3] = { MXCSR_DAZ, MXCSR_FZ, MXCSR_DAZ | MXCSR_FZ };
+        k->in.mxcsr |= dazfz[rng_below(r, 3)];
+    }
+    if (rng_chance(r, 8))      /* unmasked exceptions (#XM): one of the six, or all */
+        k->in.mxcsr &= rng_chance(r, 25) ? ~0x1f80u : ~(0x80u << rng_below(r, 6));
     k->in.rip = OR_INSN;
     k->mem_seed = rng_next(r);
     or_fill_data(k, b->img);
@@ -876,9 +882,10 @@ static void gen_operand_values(struct build *b, const struct odecoded *d)
         uint64_t e0, e1;
         const ZydisDecodedOperand *o1 = &d->op[1];
         if (o1->type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
-            uint64_t imm = o1->imm.value.u;
+            uint8_t v[16] = { 0 };   /* an xmm destination takes 16 bytes */
+            memcpy(v, &o1->imm.value.u, 8);
             if (opnd_loc(b, d, 0, &p0, &n0, &e0) == 0)
-                set_operand(b, d, 0, (const uint8_t *)&imm, n0);
+                set_operand(b, d, 0, v, n0);
         } else if (opnd_loc(b, d, 0, &p0, &n0, &e0) == 0 && opnd_loc(b, d, 1, &p1, &n1, &e1) == 0) {
             uint8_t v[16];
             memcpy(v, p0, n0 < n1 ? n0 : n1);
@@ -978,6 +985,14 @@ static void rule_strings(struct build *b, const struct odecoded *d)
             uint64_t bottom = OR_DATA + 8 * rng_below(r, 8);
             k->in.gpr[RSI] = down ? bottom : top;
             k->in.gpr[RDI] = down ? bottom : top;
+            /* Both at the edge compare equal (REPE runs on); one pointer far from it compares
+             * unequal elements (REPNE runs on), so the flags of the iterations done differ from
+             * the input flags when the fault comes. */
+            if (rng_chance(r, 50)) {
+                uint64_t far = down ? OR_DATA + 0x1800 + 8 * rng_below(r, 64)
+                                    : OR_DATA + 0x100 + 8 * rng_below(r, 64);
+                k->in.gpr[rng_chance(r, 50) ? RSI : RDI] = far;
+            }
             return;
         }
     }
@@ -1008,7 +1023,8 @@ static void rule_strings(struct build *b, const struct odecoded *d)
     }
 }
 
-static void apply_rules(struct build *b, const struct odecoded *d)
+/* Returns -1 when this instance cannot satisfy the rules. */
+static int apply_rules(struct build *b, const struct odecoded *d)
 {
     struct rng *r = b->r;
     struct ocase *k = b->k;
@@ -1041,14 +1057,21 @@ static void apply_rules(struct build *b, const struct odecoded *d)
             d->op[1].type == ZYDIS_OPERAND_TYPE_REGISTER) {
             int hi, g = or_gpr_index(d->op[1].reg.value, &hi);
             unsigned w = d->op[1].size / 8;
-            if (g >= 0 && !(b->locked >> g & 1))
-                k->in.gpr[g] = (k->in.gpr[g] & ~mask_of(w)) |
-                               ((rng_below(r, 4096) - 2048) & mask_of(w));
+            /* An offset register that also forms the address cannot be kept small: the access
+             * would land anywhere, even in the host's own mappings. Try another instance. */
+            if (g < 0 || (b->locked >> g & 1))
+                return -1;
+            k->in.gpr[g] = (k->in.gpr[g] & ~mask_of(w)) |
+                           ((rng_below(r, 4096) - 2048) & mask_of(w));
         }
         break;
     case T_BRANCH:
         if (d->op[0].type != ZYDIS_OPERAND_TYPE_IMMEDIATE) {
-            uint64_t t = OR_TARGET;
+            /* Now and then a bad target: non-canonical (#GP at the branch) or kernel half
+             * (the fetch there faults). */
+            static const uint64_t bad[4] = { 0x0000800000000000ull, 0x8000000000000000ull,
+                                             0xffff800000000000ull, 0xffff888000001000ull };
+            uint64_t t = rng_chance(r, 4) ? bad[rng_below(r, 4)] : OR_TARGET;
             set_operand(b, d, 0, (const uint8_t *)&t, 8);
         }
         break;
@@ -1095,6 +1118,7 @@ static void apply_rules(struct build *b, const struct odecoded *d)
     default:
         break;
     }
+    return 0;
 }
 
 int gen_case(const struct form *f, struct rng *r, struct ocase *k)
@@ -1119,7 +1143,8 @@ int gen_case(const struct form *f, struct rng *r, struct ocase *k)
             continue;
         point_hidden(&b, &d);
         gen_operand_values(&b, &d);
-        apply_rules(&b, &d);
+        if (apply_rules(&b, &d) != 0)
+            continue;
         /* #UD: a LOCK prefix on a form that does not take one (Zydis will not encode it, so
          * the byte is added by hand). */
         if (!(f->prefixes & ZYDIS_ATTRIB_HAS_LOCK) && k->len < 15 && rng_chance(r, 1)) {

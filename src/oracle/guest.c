@@ -4,22 +4,36 @@
  * OR_TARGET, so "SIGILL at the UD2 after it (or at the branch target)" means the instruction
  * completed and tells where it went; a fault at OR_INSN is the instruction's own. */
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpu/decode.h"
 #include "cpu/exec.h"
 #include "cpu/flags.h"
-#include "cpu/mem.h"
+#include "cpu/access.h"
+#include "mem/uaccess.h"
 #include "oracle/oracle.h"
 
 static struct mem guest_mem;
 static struct cpu guest_cpu;
+static enum cpu_vendor guest_vendor;
 
 static const uint8_t ud2[2] = { 0x0f, 0x0b };
 
-int guest_init(void)
+/* The oracle's own guest pages are always mapped: an access failing is a bug in the oracle. */
+static void must(int rc, const char *what)
+{
+    if (rc != 0) {
+        fprintf(stderr, "goemu-oracle: %s failed on the oracle's own guest pages\n", what);
+        abort();
+    }
+}
+
+int guest_init(enum cpu_vendor vendor)
 {
     static uint8_t ro[4096];
+    guest_vendor = vendor;
     struct mem *m = &guest_mem;
     if (mem_init(m) != 0)
         return -1;
@@ -39,7 +53,7 @@ static void place_code(const uint8_t *bytes, size_t len)
     memcpy(buf, bytes, len);
     memcpy(buf + len, ud2, 2);
     memcpy(buf + (OR_TARGET - OR_INSN), ud2, 2);
-    mem_poke(&guest_mem, OR_INSN, buf, sizeof buf);
+    must(mem_poke(&guest_mem, OR_INSN, buf, sizeof buf), "placing the code");
     icache_flush(&guest_mem);
 }
 
@@ -77,9 +91,10 @@ void guest_run(const struct ocase *k, const uint8_t *mem, struct oresult *out)
     if (di.len < k->len && decode_insn(&guest_mem, OR_INSN + di.len, &di) == 0 &&
         di.fn == op_sigill)
         out->unimplemented = 1;   /* the consumer of a flags pair */
-    mem_poke(&guest_mem, OR_DATA, mem, OR_DATA_SIZE);
+    must(mem_poke(&guest_mem, OR_DATA, mem, OR_DATA_SIZE), "loading the data pages");
 
     cpu_init(c, &guest_mem);
+    c->vendor = (uint8_t)guest_vendor;   /* where Intel and AMD differ, behave as this host */
     memcpy(c->gpr, k->in.gpr, sizeof k->in.gpr);
     flags_put(c, k->in.rflags);
     memcpy(c->xmm, k->in.xmm, sizeof c->xmm);
@@ -121,5 +136,5 @@ void guest_run(const struct ocase *k, const uint8_t *mem, struct oresult *out)
         out->trapno = c->fault.trapno;
         out->err = c->fault.err;
     }
-    mem_copy_from(&guest_mem, out->mem, OR_DATA, OR_DATA_SIZE);
+    must(mem_copy_from(&guest_mem, out->mem, OR_DATA, OR_DATA_SIZE), "reading the data pages");
 }

@@ -1,7 +1,8 @@
 /* oracle.h — goemu-oracle: differential testing of goemu's core against this machine's CPU.
  * One test case is an instruction (bytes encoded by Zydis) plus a complete input state; it runs
- * natively (native.c) and on goemu's core (guest.c) at the same addresses, and the outputs are
- * compared with the SDM's undefined results masked (check.c). Forms and inputs: gen.c. */
+ * natively (host.c, through the shared runner native.c) and on goemu's core (guest.c) at the
+ * same addresses, and the outputs are compared with the SDM's undefined results masked
+ * (check.c). Forms and inputs: gen.c. */
 #ifndef GOEMU_ORACLE_H
 #define GOEMU_ORACLE_H
 
@@ -11,6 +12,7 @@
 #include <Zydis/Zydis.h>
 
 #include "cpu/cpu.h"
+#include "oracle/native.h"
 
 /* Fixed addresses, identical in the oracle process and in goemu's guest address space, so that
  * absolute and RIP-relative addresses mean the same on both sides. */
@@ -19,22 +21,11 @@
 #define OR_RO          0x10002000ull   /* read-only page holding a fixed pattern */
 #define OR_GUARD       0x10003000ull   /* never mapped (faults with SEGV_MAPERR) */
 #define OR_BELOW       0x0ffff000ull   /* never mapped either: rep strings running downwards */
-#define OR_CODE        0x10010000ull   /* natively: runner stub + instruction; goemu: instruction */
+#define OR_CODE        0x10010000ull   /* the native runner's code page; goemu: the same */
 #define OR_INSN        (OR_CODE + 0x800)  /* the instruction under test */
 #define OR_TARGET      (OR_CODE + 0x840)  /* where every taken branch goes */
-#define OR_STATE       0x10020000ull   /* natively only: register block the stub loads and saves */
 
 #define OR_MAX_PATCH 6
-
-/* Architectural state that is loaded before and compared after the instruction. */
-struct ostate {
-    uint64_t gpr[16];
-    uint64_t rflags;
-    uint64_t rip;
-    xmm_t xmm[16];
-    uint32_t mxcsr;
-    uint32_t pad;
-};
 
 /* A change to the pseudo-random initial data pages: write bytes, or copy a range (so that
  * CMPS/SCAS see equal runs). */
@@ -53,16 +44,16 @@ struct ocase {
     uint8_t bytes[OR_MAX_BYTES + 1];
     uint8_t len;
     uint8_t npatch;
-    uint64_t gsbase;    /* 0: GS base left alone */
+    uint64_t gsbase;    /* GS base on both sides (0 unless an operand is GS-relative) */
     uint64_t mem_seed;  /* data pages = or_fill(mem_seed), then patches */
-    struct ostate in;
+    struct native_state in;
     struct opatch patch[OR_MAX_PATCH];
 };
 
 /* What one side produced. signo == 0: the instruction completed and st.rip is where execution
  * continues; otherwise it faulted and st is the state the signal handler would see. */
 struct oresult {
-    struct ostate st;
+    struct native_state st;
     int signo, code, trapno, err;
     uint64_t addr;
     int unimplemented;  /* goemu only: the decoder installed op_sigill */
@@ -80,15 +71,17 @@ void or_fill_data(const struct ocase *k, uint8_t *mem);
 /* The pattern of the read-only page. */
 void or_fill_ro(uint8_t *page);
 
-/* ---- native.c: the real CPU ------------------------------------------------------------ */
-int native_init(void);
-void native_run(const struct ocase *k, const uint8_t *mem, struct oresult *out);
-/* Set before running goemu so a host crash inside goemu can name the case. */
-extern const struct ocase *native_crash_case;
-extern const char *native_crash_what;
+/* ---- host.c: the real CPU, through the native runner (native.h) ------------------------- */
+/* Maps the data, read-only and code pages natively. */
+int host_init(void);
+void host_run(const struct ocase *k, const uint8_t *mem, struct oresult *out);
+/* Set while running goemu so a host crash inside goemu can name the case. */
+extern const struct ocase *or_crash_case;
+extern const char *or_crash_what;
 
 /* ---- guest.c: goemu's core ------------------------------------------------------------- */
-int guest_init(void);
+/* vendor: whose model-specific behaviour goemu reproduces (the host's, to compare exactly). */
+int guest_init(enum cpu_vendor vendor);
 void guest_run(const struct ocase *k, const uint8_t *mem, struct oresult *out);
 /* Whether goemu's decoder picks a real handler (not op_sigill) for these bytes. */
 int guest_implemented(const uint8_t *bytes, size_t len);

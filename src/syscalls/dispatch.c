@@ -1,15 +1,14 @@
-/* dispatch.c — the SYSCALL instruction: read the number and argument registers, call the
- * handler from table.def, write rax (and rcx/r11 as the instruction does), and report an
- * unimplemented syscall once, by name (Blink's "missing syscall", qemu's LOG_UNIMP). */
+/* dispatch.c — performs a guest syscall: reads the number and argument registers, calls the
+ * handler from table.def, writes rax, logs it for --strace, and reports an unimplemented
+ * syscall once, by name (Blink's "missing syscall", qemu's LOG_UNIMP). The run loop calls it
+ * when the CPU stops on SYSCALL (src/run.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cpu/exec.h"
-#include "cpu/flags.h"
 #include "syscalls/syscalls.h"
-#include "trace/trace.h"
 
 struct sys_entry {
     const char *name;
@@ -85,28 +84,29 @@ static int reexecutes(const struct thread *t)
     return t->state == THREAD_BLOCKED && t->block == BLOCK_FD;
 }
 
-void sys_dispatch(struct emu *e, struct thread *t)
+int sys_lookup(unsigned nr, const char **name, const char **fmt)
+{
+    if (nr >= SYS_NR_MAX || !sys_table[nr].fn)
+        return 0;
+    *name = sys_table[nr].name;
+    *fmt = sys_table[nr].fmt;
+    return 1;
+}
+
+int64_t sys_dispatch(struct emu *e, struct thread *t)
 {
     struct cpu *c = &t->cpu;
     /* Linux takes the number from the low 32 bits of rax (do_syscall_64: (int)regs->ax). */
     unsigned nr = (uint32_t)c->gpr[RAX];
     const uint64_t a[6] = {c->gpr[RDI], c->gpr[RSI], c->gpr[RDX],
                            c->gpr[R10], c->gpr[R8], c->gpr[R9]};
-    /* SYSCALL leaves the return address in rcx and RFLAGS in r11 (SDM Vol. 2B, SYSCALL), and
-     * Linux returns with them so. Set them first: clone copies them into the child, and a
-     * re-executing handler moves rip back afterwards. */
-    c->gpr[RCX] = c->rip;
-    c->gpr[R11] = flags_get(c);
-
     const struct sys_entry *s = nr < SYS_NR_MAX && sys_table[nr].fn ? &sys_table[nr] : NULL;
     if (!s) {
         int64_t r = sys_unknown(t, nr);
         if (e->opt.strace)
             fprintf(stderr, "[%d] syscall_%u(...) = %" PRId64 " ENOSYS\n", t->tid, nr, r);
-        if (__builtin_expect(e->trace != NULL, 0))
-            trace_syscall_unknown(e, t, nr, r);
         c->gpr[RAX] = (uint64_t)r;
-        return;
+        return r;
     }
 
     char call[512];
@@ -115,19 +115,10 @@ void sys_dispatch(struct emu *e, struct thread *t)
         if (s->fmt[0] == '!')
             strace_print(t, call, s->fmt, 0, 0);
     }
-    if (__builtin_expect(e->trace != NULL, 0))  /* --trace-startup only */
-        trace_syscall_enter(e, t, s->name, s->fmt, a);
     int64_t r = s->fn(e, t, a);
-    int blocked = t->state == THREAD_BLOCKED;
-    if (__builtin_expect(e->trace != NULL, 0))
-        trace_syscall_exit(e, t, r, blocked);
     if (!reexecutes(t) && t->state != THREAD_EXITED)
         c->gpr[RAX] = (uint64_t)r;
     if (e->opt.strace && s->fmt[0] != '!')
-        strace_print(t, call, s->fmt, r, blocked);
-    /* Linux delivers pending signals on the way back from every syscall (exit_to_user_mode),
-     * so a signal a thread sends itself, or unblocks, is handled before its next instruction;
-     * the frame saves the result just written and rt_sigreturn brings it back. */
-    if (t->state == THREAD_RUNNABLE && !e->exited && sig_wants_wake(e, t))
-        sig_deliver(e, t);
+        strace_print(t, call, s->fmt, r, t->state == THREAD_BLOCKED);
+    return r;
 }

@@ -1,13 +1,13 @@
 /* strace.c — --strace: one line per syscall on stderr, "[tid] name(args) = result", with the
  * argument formats of table.def. Only guest values are printed (never a host address or
- * time), so a deterministic run traces identically every time (STYLE.md §12). */
+ * time), so a deterministic run traces identically every time (docs/architecture.md, "Determinism"). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 struct flag_name {

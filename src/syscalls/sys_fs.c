@@ -1,7 +1,7 @@
 /* sys_fs.c — files and descriptors. Guest fds are host fds and guest paths host paths
  * (passthrough), except that /proc/self/exe means the guest binary rather than goemu, and
  * /proc/self/auxv is -ENOENT (goemu's own auxv would be wrong; Go reads it only as a fallback
- * when the stack has none, reference §3.1 openat row). Guest buffers reach the host as iovecs
+ * when the stack has none, sysargs in runtime/os_linux.go). Guest buffers reach the host as iovecs
  * from mem_iov: one host call, no copies. A read or write that would block the one host
  * thread blocks the guest thread instead (sys_block_on_fd) and re-executes when ready. */
 #include <errno.h>
@@ -18,7 +18,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 /* Linux clamps every read/write to MAX_RW_COUNT = INT_MAX & PAGE_MASK (fs/read_write.c). */
@@ -377,7 +377,7 @@ static int64_t ioctl_in(struct emu *e, int fd, unsigned long req, uint64_t addr,
 
 /* Terminal and fd ioctls pass through with the kernel's own structs (the guest ABI is the
  * host ABI here); anything else is -ENOTTY, which is what Go's isatty checks expect of
- * non-terminals (reference §3.1, ioctl row). */
+ * non-terminals (man 2 ioctl, ENOTTY; golang.org/x/term's IsTerminal issues TCGETS). */
 int64_t sys_ioctl(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     int fd = arg_int(a[0]);
@@ -474,8 +474,8 @@ int64_t sys_getdents64(struct emu *e, struct thread *t, const uint64_t a[6])
     return sys_host(syscall(SYS_getdents64, arg_int(a[0]), iov.iov_base, iov.iov_len));
 }
 
-/* readlink of /proc/self/exe names the guest binary (os.Executable, reference §3.1). The
- * result is not NUL-terminated and is truncated to bufsiz (man 2 readlink). */
+/* readlink of /proc/self/exe names the guest binary (os.Executable, os/executable_procfs.go).
+ * The result is not NUL-terminated and is truncated to bufsiz (man 2 readlink). */
 static int64_t do_readlinkat(struct emu *e, int dirfd, uint64_t path, uint64_t buf, int bufsiz)
 {
     char p[LINUX_PATH_MAX], target[LINUX_PATH_MAX];

@@ -1,7 +1,8 @@
 /* sys_mm.c — Linux's memory syscalls over the guest address space of mem.h: mmap (anonymous,
  * and file-backed MAP_PRIVATE by copying the file in), munmap, mprotect, madvise, brk, mremap.
- * Argument checks and their order follow man 2 mmap and mm/mmap.c; Go's use of them
- * (reservations, MAP_FIXED commits inside them, hints) is reference §3.2. */
+ * Argument checks and their order follow man 2 mmap and mm/mmap.c. Go's use of them: PROT_NONE
+ * reservations and MAP_FIXED commits inside them (sysReserveOS, sysMapOS in
+ * runtime/mem_linux.go), and heap address hints (mallocinit in runtime/malloc.go). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 /* vm.mmap_min_addr's default: MAP_FIXED below it is -EPERM (security_mmap_addr). */
@@ -148,7 +149,7 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     if (!anon && type != LINUX_MAP_PRIVATE) {
         int64_t r = map_shared_file(e, (uint64_t)at, len, prot, fd, off, &st, writable, name);
         if (r) {
-            mem_unmap(&e->mem, (uint64_t)at, len);
+            GOEMU_IGNORE_RESULT(mem_unmap(&e->mem, (uint64_t)at, len));  /* already failing */
             return r;
         }
         return at;
@@ -160,7 +161,7 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     if (!anon) {
         int64_t fr = fill_from_file(&e->mem, (uint64_t)at, len, fd, off, &st);
         if (fr) {
-            mem_unmap(&e->mem, (uint64_t)at, len);
+            GOEMU_IGNORE_RESULT(mem_unmap(&e->mem, (uint64_t)at, len));  /* already failing */
             return fr;
         }
     }
@@ -254,7 +255,8 @@ int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* The break moves within [brk_start, ...): growth maps fresh zeroed pages "[heap]" if the
  * range is free, shrinking unmaps whole pages. On failure Linux returns the current break
- * rather than an error (man 2 brk, NOTES). Go never calls brk (reference §3.2). */
+ * rather than an error (man 2 brk, NOTES). Go on amd64 never calls brk (its one brk, sbrk0,
+ * is used only by mallocinit's 32-bit path in runtime/malloc.go). */
 int64_t sys_brk(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     uint64_t want = a[0];
@@ -267,8 +269,8 @@ int64_t sys_brk(struct emu *e, struct thread *t, const uint64_t a[6])
         if (mem_map(&e->mem, old_top, new_top - old_top, GPROT_READ | GPROT_WRITE, VMA_HEAP,
                     "[heap]"))
             return (int64_t)e->brk_cur;
-    } else if (new_top < old_top) {
-        mem_unmap(&e->mem, new_top, old_top - new_top);
+    } else if (new_top < old_top && mem_unmap(&e->mem, new_top, old_top - new_top)) {
+        return (int64_t)e->brk_cur;  /* brk(2) reports failure as the unchanged break */
     }
     e->brk_cur = want;
     return (int64_t)want;
@@ -290,16 +292,17 @@ static int64_t move_mapping(struct mem *m, uint64_t old, uint64_t old_len, uint6
     void *buf = malloc(keep);
     if (!buf)
         return -ENOMEM;
+    int r = 0;
     if (!(v->prot & GPROT_READ))
-        mem_protect(m, old, old_len, v->prot | GPROT_READ);
-    if (mem_copy_from(m, buf, old, keep)) {
-        free(buf);
-        return -EFAULT;
-    }
-    mem_unmap(m, old, old_len);
-    int r = mem_map(m, dest, new_len, v->prot, v->flags, v->name);
+        r = mem_protect(m, old, old_len, v->prot | GPROT_READ);
+    if (!r && mem_copy_from(m, buf, old, keep))
+        r = -EFAULT;
     if (!r)
-        mem_poke(m, dest, buf, keep);
+        r = mem_unmap(m, old, old_len);
+    if (!r)
+        r = mem_map(m, dest, new_len, v->prot, v->flags, v->name);
+    if (!r)
+        r = mem_poke(m, dest, buf, keep);  /* cannot fail: dest was just mapped */
     free(buf);
     return r ? r : (int64_t)dest;
 }
@@ -331,9 +334,8 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
         return move_mapping(m, old, old_len, new_addr, new_len, &vc);
     }
     if (new_len <= old_len) {
-        if (new_len < old_len)
-            mem_unmap(m, old + new_len, old_len - new_len);
-        return (int64_t)old;
+        int r = new_len < old_len ? mem_unmap(m, old + new_len, old_len - new_len) : 0;
+        return r ? r : (int64_t)old;
     }
     uint64_t grow = new_len - old_len;
     if (guest_range_in_user(old, new_len) && mem_range_free(m, old + old_len, grow)) {

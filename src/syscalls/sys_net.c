@@ -9,7 +9,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 /* sockaddr_storage is 128 bytes on Linux; longer addresses are -EINVAL (net/socket.c). */

@@ -1,4 +1,4 @@
-/* sys_poll.c — readiness: epoll (Go's netpoller, reference §3.1), poll/ppoll, and the helpers
+/* sys_poll.c — readiness: epoll (Go's runtime/netpoll_epoll.go), poll/ppoll, and the helpers
  * every possibly-blocking call uses. All guest threads share one host thread, so nothing may
  * sleep in the host: a call asks the host with a zero timeout and, if it would wait, blocks
  * the guest thread on one fd (BLOCK_FD) until the scheduler sees it ready and re-executes it. */
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 /* Host epoll events gathered per call; the rest stay queued in the host for the next call. */

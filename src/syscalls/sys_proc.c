@@ -1,6 +1,7 @@
 /* sys_proc.c — the process and its identity: exit, ids, uname, resource limits, CPU
- * affinity, arch_prctl (the FS base Go's TLS needs first, reference §2 step 2), prctl and the
- * thread-library hooks Go does not use (set_tid_address, set_robust_list, rseq). */
+ * affinity, arch_prctl (the FS base Go's TLS needs first: settls in runtime/sys_linux_amd64.s,
+ * called by rt0_go), prctl and the thread-library hooks Go does not use (set_tid_address,
+ * set_robust_list, rseq). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 #define STACK_RLIMIT (8ull << 20)   /* what the guest's stack limit reports: Linux's default */
@@ -30,35 +31,11 @@ int64_t sys_exit_group(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     e->exited = 1;
     e->exit_status = arg_int(a[0]) & 0xff;
-    t->cpu.stop = STOP_EXIT;
     return 0;
 }
 
-/* ---- identity ---------------------------------------------------------------------------- */
+/* ---- the system ---------------------------------------------------------------------- */
 
-int64_t sys_getpid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return e->pid;
-}
-
-int64_t sys_gettid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return t->tid;
-}
-
-/* In deterministic mode the parent is reported as pid 1 so traces do not carry host pids, or
- * in a forked child as its parent's pid (e->ppid, sys_process.c). */
-int64_t sys_getppid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return e->opt.deterministic ? (e->ppid ? e->ppid : 1) : getppid();
-}
-
-int64_t sys_getuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, getuid()); }
-int64_t sys_geteuid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, geteuid()); }
-int64_t sys_getgid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, getgid()); }
-int64_t sys_getegid(struct emu *e, struct thread *t, const uint64_t a[6]) { return emu_guest_id(e, getegid()); }
-
-/* The host's names and release, as an x86-64 Linux (the host is one). */
 int64_t sys_uname(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct utsname h;
@@ -157,10 +134,10 @@ int64_t sys_setrlimit(struct emu *e, struct thread *t, const uint64_t a[6])
 /* pid 0 is the caller; otherwise a live tid of this process. */
 static int names_thread(struct emu *e, int pid)
 {
-    return pid == 0 || sys_find_thread(e, pid) != NULL;
+    return pid == 0 || thread_find(e, pid) != NULL;
 }
 
-/* Reports opt.ncpus CPUs (what GOMAXPROCS becomes, reference §2 step 5). The kernel writes
+/* Reports opt.ncpus CPUs (what GOMAXPROCS becomes: osinit, runtime/os_linux.go). The kernel writes
  * cpumask_size() = whole longs of bits and returns that count; a buffer smaller than that,
  * or not a multiple of 8 bytes, is -EINVAL (kernel/sched/core.c sched_getaffinity). */
 int64_t sys_sched_getaffinity(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -188,7 +165,7 @@ int64_t sys_sched_setaffinity(struct emu *e, struct thread *t, const uint64_t a[
 
 int64_t sys_sched_yield(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    t->cpu.stop = STOP_YIELD;
+    t->yield = 1;
     return 0;
 }
 
@@ -246,7 +223,9 @@ int64_t sys_prctl(struct emu *e, struct thread *t, const uint64_t a[6])
     case PR_SET_NO_NEW_PRIVS_:
         return 0;
     case PR_SET_VMA_:
-        /* Go 1.27 names its metadata; the reference kernel said -EINVAL too (§3.1). */
+        /* Go names its metadata (setVMAName, runtime/set_vma_name_linux.go) and takes -EINVAL
+         * as "unsupported"; kernels without CONFIG_ANON_VMA_NAME answer that too
+         * (prctl_set_vma in kernel/sys.c). */
         return -EINVAL;
     default:
         return sys_unimplemented(t, "prctl option", arg_uint(a[0]), -EINVAL);

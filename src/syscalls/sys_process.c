@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "elf/stack.h"
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 /* ---- goemu's own descriptors ---------------------------------------------------------------
@@ -162,14 +162,7 @@ static void forget_all_children(void)
     children_ep = stop_timer = -1;
 }
 
-/* ---- clone and clone3 without CLONE_THREAD: a new process -------------------------------- */
-
-struct fork_args {
-    uint64_t flags;        /* CLONE_*, without the exit signal */
-    uint64_t exit_signal;  /* what the parent gets when the child ends (SIGCHLD, or 0) */
-    uint64_t stack, parent_tid, child_tid, tls, pidfd, cgroup;
-    int clone3;
-};
+/* ---- clone and clone3 without CLONE_THREAD: a new process (decoded in sys_clone.c) ------- */
 
 #define LINUX_CLONE_CLEAR_SIGHAND 0x100000000ull
 
@@ -187,7 +180,7 @@ static const uint64_t clone_emulated = LINUX_CLONE_VM | LINUX_CLONE_SIGHAND |
     LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
     LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_CLEAR_SIGHAND;
 
-static long host_clone(const struct fork_args *f, int *pidfd)
+static long host_clone(const struct clone_request *f, int *pidfd)
 {
     uint64_t flags = (f->flags & ~clone_emulated) | LINUX_CLONE_PIDFD;
     if (!(f->flags & LINUX_CLONE_PIDFD))
@@ -206,7 +199,7 @@ static long host_clone(const struct fork_args *f, int *pidfd)
  * is the host child's. In --deterministic mode it is the parent's next unused id instead, and
  * getppid the parent's pid, so a trace shows no host pid (the parent still gets the host pid
  * from clone: it needs it for wait and kill; after an exec the child is a fresh goemu). */
-static void become_child(struct emu *e, struct thread *t, const struct fork_args *f)
+static void become_child(struct emu *e, struct thread *t, const struct clone_request *f)
 {
     for (struct thread *o = e->threads, *next; o; o = next) {
         next = o->next;
@@ -235,7 +228,7 @@ static void become_child(struct emu *e, struct thread *t, const struct fork_args
     t->clear_child_tid = (f->flags & LINUX_CLONE_CHILD_CLEARTID) ? f->child_tid : 0;
     uint32_t tid = (uint32_t)t->tid;
     if (f->flags & LINUX_CLONE_CHILD_SETTID)
-        mem_copy_to(&e->mem, f->child_tid, &tid, sizeof(tid));
+        GOEMU_IGNORE_RESULT(mem_copy_to(&e->mem, f->child_tid, &tid, sizeof(tid)));
     if (f->flags & LINUX_CLONE_CLEAR_SIGHAND)
         for (int sig = 1; sig <= LINUX_NSIG; sig++)
             if (e->sigactions[sig].handler != LINUX_SIG_IGN)
@@ -251,7 +244,7 @@ static int writable32(struct emu *e, uint64_t addr)
     return mem_copy_from(&e->mem, &v, addr, 4) == 0 && mem_copy_to(&e->mem, addr, &v, 4) == 0;
 }
 
-static int64_t fork_process(struct emu *e, struct thread *t, const struct fork_args *f)
+int64_t clone_process(struct emu *e, struct thread *t, const struct clone_request *f)
 {
     if ((f->flags & LINUX_CLONE_PIDFD) && !writable32(e, f->pidfd))
         return -EFAULT;
@@ -266,85 +259,19 @@ static int64_t fork_process(struct emu *e, struct thread *t, const struct fork_a
     }
     uint32_t v = (uint32_t)pidfd;
     if (f->flags & LINUX_CLONE_PIDFD) {
-        mem_copy_to(&e->mem, f->pidfd, &v, sizeof(v));  /* the guest's; goemu keeps a dup */
+        GOEMU_IGNORE_RESULT(mem_copy_to(&e->mem, f->pidfd, &v, sizeof(v)));  /* the guest's; goemu keeps a dup */
         pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0);
     }
     track_child((int)pid, pidfd);
     v = (uint32_t)pid;
     if (f->flags & LINUX_CLONE_PARENT_SETTID)
-        mem_copy_to(&e->mem, f->parent_tid, &v, sizeof(v));
+        GOEMU_IGNORE_RESULT(mem_copy_to(&e->mem, f->parent_tid, &v, sizeof(v)));
     return pid;
 }
 
 /* clone(flags, stack, parent_tid, child_tid, tls) without CLONE_THREAD (sys_thread.c has
  * already rejected the invalid combinations). The legacy call has 32 bits of flags, and its
  * pidfd goes where parent_tid would, so the two exclude each other (kernel_clone). */
-int64_t sys_fork_clone(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    uint64_t flags = (uint32_t)a[0];
-    struct fork_args f = {flags & ~LINUX_CSIGNAL, flags & LINUX_CSIGNAL, a[1], a[2], a[3],
-                          a[4], a[2], 0, 0};
-    if ((f.flags & LINUX_CLONE_PIDFD) && (f.flags & LINUX_CLONE_PARENT_SETTID))
-        return -EINVAL;
-    return fork_process(e, t, &f);
-}
-
-/* clone3's checks (kernel/fork.c copy_clone_args_from_user, clone3_args_valid). */
-static int64_t check_clone3(const struct linux_clone_args *ca, uint64_t size)
-{
-    if ((ca->exit_signal & ~LINUX_CSIGNAL) || ca->exit_signal > LINUX_NSIG)
-        return -EINVAL;
-    if ((ca->flags & LINUX_CLONE_INTO_CGROUP) && (ca->cgroup > 0x7fffffff ||
-                                                  size < sizeof(*ca)))
-        return -EINVAL;
-    if (ca->flags & (LINUX_CLONE_DETACHED | (LINUX_CSIGNAL & ~0x80ull)))  /* 0x80: NEWTIME */
-        return -EINVAL;
-    if ((ca->flags & (LINUX_CLONE_THREAD | 0x8000ull /* CLONE_PARENT */)) && ca->exit_signal)
-        return -EINVAL;
-    if (!ca->stack != !ca->stack_size)
-        return -EINVAL;
-    if ((ca->flags & LINUX_CLONE_PIDFD) && (ca->flags & LINUX_CLONE_PARENT_SETTID) &&
-        ca->pidfd == ca->parent_tid)
-        return -EINVAL;
-    return 0;
-}
-
-/* clone3(args, size): threads go through clone (the same thread, just described by a struct);
- * processes through fork_process. A caller's struct may be older (shorter) or newer (longer,
- * with only zeros past what goemu knows). */
-int64_t sys_clone3(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    struct linux_clone_args ca = {0};
-    uint64_t size = a[1];
-    if (size < LINUX_CLONE_ARGS_SIZE_VER0)
-        return -EINVAL;
-    if (size > GUEST_PAGE_SIZE)
-        return -E2BIG;
-    if (mem_copy_from(&e->mem, &ca, a[0], size < sizeof(ca) ? size : sizeof(ca)))
-        return -EFAULT;
-    for (uint64_t off = sizeof(ca); off < size; off++) {
-        uint8_t b;
-        if (mem_copy_from(&e->mem, &b, a[0] + off, 1))
-            return -EFAULT;
-        if (b)
-            return -E2BIG;
-    }
-    int64_t r = check_clone3(&ca, size);
-    if (r)
-        return r;
-    if (ca.set_tid_size)
-        return sys_unimplemented(t, "clone3 set_tid_size", ca.set_tid_size, -EINVAL);
-    uint64_t stack = ca.stack ? ca.stack + ca.stack_size : 0;  /* the stack grows down */
-    if (ca.flags & LINUX_CLONE_THREAD) {
-        const uint64_t legacy[6] = {ca.flags | ca.exit_signal, stack, ca.parent_tid,
-                                    ca.child_tid, ca.tls, 0};
-        return sys_clone(e, t, legacy);
-    }
-    struct fork_args f = {ca.flags, ca.exit_signal, stack, ca.parent_tid, ca.child_tid, ca.tls,
-                          ca.pidfd, ca.cgroup, 1};
-    return fork_process(e, t, &f);
-}
-
 /* ---- execve ---------------------------------------------------------------------------------
  * Policy: a static x86-64 ELF executable (no PT_INTERP) is what goemu runs, so the process
  * becomes a new goemu with this one's options, the target and its arguments (--argv0 keeps
@@ -703,7 +630,7 @@ static int host_pid(struct emu *e, int pid)
 int64_t sys_pidfd_open(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     int pid = arg_int(a[0]);
-    if (pid != e->pid && pid > 0 && sys_find_thread(e, pid))
+    if (pid != e->pid && pid > 0 && thread_find(e, pid))
         return -EINVAL;
     return sys_host(syscall(SYS_pidfd_open, host_pid(e, pid), arg_uint(a[1])));
 }
@@ -745,7 +672,7 @@ int64_t sys_pidfd_send_signal(struct emu *e, struct thread *t, const uint64_t a[
  * may signal, stays refused; any other pid or -pgid is the host's, typically a child. */
 int64_t sys_kill_other(struct emu *e, int pid, int sig)
 {
-    if (pid > 0 && sys_find_thread(e, pid)) {
+    if (pid > 0 && thread_find(e, pid)) {
         if (sig)
             sig_post(e, NULL, sig);
         return 0;
@@ -762,7 +689,7 @@ int64_t sys_kill_other(struct emu *e, int pid, int sig)
 
 static int host_pid_arg(struct emu *e, int pid)
 {
-    return pid == e->pid || (pid > 0 && sys_find_thread(e, pid)) ? 0 : host_pid(e, pid);
+    return pid == e->pid || (pid > 0 && thread_find(e, pid)) ? 0 : host_pid(e, pid);
 }
 
 static int64_t guest_pid_result(struct emu *e, int64_t r)
@@ -797,97 +724,4 @@ int64_t sys_getpgrp(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_getsid(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     return guest_pid_result(e, sys_host(getsid(host_pid_arg(e, arg_int(a[0])))));
-}
-
-/* ---- credentials ----------------------------------------------------------------------------
- * goemu is the guest's process, so its credentials are the guest's: the raw syscalls (glibc's
- * wrappers would signal every host thread; there is one). -1 means "unchanged" in 32 bits. */
-
-int64_t sys_setuid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return sys_host(syscall(SYS_setuid, arg_uint(a[0])));
-}
-
-int64_t sys_setgid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return sys_host(syscall(SYS_setgid, arg_uint(a[0])));
-}
-
-int64_t sys_setreuid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return sys_host(syscall(SYS_setreuid, arg_uint(a[0]), arg_uint(a[1])));
-}
-
-int64_t sys_setregid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return sys_host(syscall(SYS_setregid, arg_uint(a[0]), arg_uint(a[1])));
-}
-
-int64_t sys_setresuid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return sys_host(syscall(SYS_setresuid, arg_uint(a[0]), arg_uint(a[1]), arg_uint(a[2])));
-}
-
-int64_t sys_setresgid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    return sys_host(syscall(SYS_setresgid, arg_uint(a[0]), arg_uint(a[1]), arg_uint(a[2])));
-}
-
-/* Three 32-bit ids, each to its own guest pointer, as the guest sees them (emu_guest_id). */
-static int64_t put_ids(struct emu *e, const uint64_t a[6], const unsigned host[3])
-{
-    for (int i = 0; i < 3; i++) {
-        uint32_t id = emu_guest_id(e, host[i]);
-        if (mem_copy_to(&e->mem, a[i], &id, sizeof(id)))
-            return -EFAULT;
-    }
-    return 0;
-}
-
-int64_t sys_getresuid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    uid_t r, ef, s;
-    getresuid(&r, &ef, &s);
-    return put_ids(e, a, (const unsigned[3]){r, ef, s});
-}
-
-int64_t sys_getresgid(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    gid_t r, ef, s;
-    getresgid(&r, &ef, &s);
-    return put_ids(e, a, (const unsigned[3]){r, ef, s});
-}
-
-#define LINUX_NGROUPS_MAX 65536
-
-/* getgroups(size, list): size 0 asks only for the count. gid_t is 32 bits on both sides. */
-int64_t sys_getgroups(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    int size = arg_int(a[0]);
-    if (size < 0)
-        return -EINVAL;
-    gid_t *g = malloc(LINUX_NGROUPS_MAX * sizeof(*g));
-    if (!g)
-        return -ENOMEM;
-    int n = getgroups(size < LINUX_NGROUPS_MAX ? size : LINUX_NGROUPS_MAX, g);
-    int64_t r = n < 0 ? sys_errno(errno) : n;
-    if (n > 0 && size && mem_copy_to(&e->mem, a[1], g, (size_t)n * sizeof(*g)))
-        r = -EFAULT;
-    free(g);
-    return r;
-}
-
-int64_t sys_setgroups(struct emu *e, struct thread *t, const uint64_t a[6])
-{
-    int size = arg_int(a[0]);
-    if (size < 0 || size > LINUX_NGROUPS_MAX)
-        return -EINVAL;
-    gid_t *g = malloc((size_t)(size ? size : 1) * sizeof(*g));
-    if (!g)
-        return -ENOMEM;
-    int64_t r = mem_copy_from(&e->mem, g, a[1], (size_t)size * sizeof(*g)) ? -EFAULT : 0;
-    if (!r)
-        r = sys_host(syscall(SYS_setgroups, size, g));
-    free(g);
-    return r;
 }

@@ -1,140 +1,14 @@
-/* sys_signal.c — signal state and generation: dispositions (rt_sigaction), masks
- * (rt_sigprocmask), alternate stacks (sigaltstack), sig_post (kernel send_signal) and the
- * rules signal_deliver.c shares (sigstate.h). Delivery itself — frames, default actions,
- * rt_sigreturn — is signal_deliver.c's. Go's use of all of this: reference §5.1, §5.6. */
+/* sys_signal.c — the signal syscalls: dispositions (rt_sigaction), masks (rt_sigprocmask),
+ * alternate stacks (sigaltstack), rt_sigreturn and kill/tkill/tgkill, thin wrappers over the
+ * signal model in proc/signal.c (generation, delivery, frames). Go's use of all of this:
+ * runtime/signal_unix.go and runtime/os_linux.go (setsig, sigprocmask, signalstack). */
 #include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "syscalls/linux_abi.h"
-#include "syscalls/sigstate.h"
+#include "abi/linux_abi.h"
+#include "proc/signal.h"
 #include "syscalls/syscalls.h"
-
-/* ---- shared rules (sigstate.h) --------------------------------------------------------------- */
-
-enum sig_default sig_default_action(int sig)
-{
-    switch (sig) {
-    case 17: case SIG_SIGCONT: case 23: case 28:      /* CHLD CONT URG WINCH */
-        return SIGDFL_IGNORE;
-    case 3: case SIG_SIGILL: case SIG_SIGTRAP: case 6: case SIG_SIGBUS: case SIG_SIGFPE:
-    case SIG_SIGSEGV: case 24: case 25: case SIG_SIGSYS:  /* QUIT ILL TRAP ABRT BUS FPE SEGV XCPU XFSZ SYS */
-        return SIGDFL_CORE;
-    case LINUX_SIGSTOP: case SIG_SIGTSTP: case SIG_SIGTTIN: case SIG_SIGTTOU:
-        return SIGDFL_STOP;
-    default:
-        return SIGDFL_TERM;
-    }
-}
-
-int sig_handler_ignored(const struct emu *e, int sig)
-{
-    uint64_t h = e->sigactions[sig].handler;
-    return h == LINUX_SIG_IGN || (h == LINUX_SIG_DFL && sig_default_action(sig) == SIGDFL_IGNORE);
-}
-
-/* The stack grows down: the top byte belongs to the stack, the bottom one does not. */
-int sig_on_altstack(const struct thread *t, uint64_t sp)
-{
-    const struct guest_sigaltstack *s = &t->altstack;
-    if (s->flags & LINUX_SS_AUTODISARM)  /* cannot be on it, by construction (on_sig_stack) */
-        return 0;
-    return sp > s->sp && sp - s->sp <= s->size;
-}
-
-int32_t sig_altstack_flags(const struct thread *t, uint64_t sp)
-{
-    if (t->altstack.size == 0)
-        return LINUX_SS_DISABLE;
-    return sig_on_altstack(t, sp) ? LINUX_SS_ONSTACK : 0;
-}
-
-int64_t sig_set_altstack(struct thread *t, uint64_t sp, int32_t flags, uint64_t size)
-{
-    int32_t mode = flags & ~(int32_t)LINUX_SS_AUTODISARM;
-    if (sig_on_altstack(t, t->cpu.gpr[RSP]))
-        return -EPERM;
-    if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
-        return -EINVAL;
-    if (mode == LINUX_SS_DISABLE) {
-        sp = 0;
-        size = 0;
-    } else if (size < LINUX_MINSIGSTKSZ) {
-        return -ENOMEM;
-    }
-    t->altstack = (struct guest_sigaltstack){sp, flags, size};
-    return 0;
-}
-
-/* The thread group leader: the thread whose tid is the pid, while it lives. */
-static struct thread *leader(const struct emu *e)
-{
-    struct thread *first = NULL;
-    for (struct thread *t = e->threads; t; t = t->next) {
-        if (t->state == THREAD_EXITED)
-            continue;
-        if (t->tid == e->pid)
-            return t;
-        if (!first)
-            first = t;
-    }
-    return first;
-}
-
-struct thread *sig_process_target(const struct emu *e, int sig)
-{
-    struct thread *l = leader(e);
-    if (l && !(l->sigmask & sig_bit(sig)))
-        return l;
-    for (struct thread *t = e->threads; t; t = t->next)
-        if (t->state != THREAD_EXITED && !(t->sigmask & sig_bit(sig)))
-            return t;
-    return NULL;
-}
-
-/* ---- generation (kernel/signal.c send_signal) ------------------------------------------------- */
-
-static void flush_pending(struct emu *e, uint64_t set)
-{
-    e->sigpending &= ~set;
-    for (struct thread *t = e->threads; t; t = t->next)
-        t->sigpending &= ~set;
-}
-
-void sig_post_info(struct emu *e, struct thread *target, int sig, const struct sig_source *src)
-{
-    if (sig == LINUX_SIGKILL)
-        emu_die_signal(e, sig);
-    /* prepare_signal: a stop signal cancels a pending SIGCONT and vice versa. */
-    if (sig_bit(sig) & SIG_STOP_MASK)
-        flush_pending(e, sig_bit(SIG_SIGCONT));
-    else if (sig == SIG_SIGCONT)
-        flush_pending(e, SIG_STOP_MASK);
-    /* sig_ignored: an ignored signal is dropped now unless the target (the leader for the
-     * process) blocks it, since its disposition may change while it waits. */
-    struct thread *checked = target ? target : leader(e);
-    if (!(checked && (checked->sigmask & sig_bit(sig))) && sig_handler_ignored(e, sig))
-        return;
-    uint64_t *pending = target ? &target->sigpending : &e->sigpending;
-    if (*pending & sig_bit(sig))
-        return;  /* a standard signal is pending at most once (legacy_queue) */
-    *pending |= sig_bit(sig);
-    (target ? target->sigsrc : e->sigsrc)[sig] = *src;
-    /* complete_signal: a signal whose default action terminates (without a core dump) kills
-     * the whole process at once when a thread will take it, before the sender runs on. */
-    struct thread *taker = target ? target : sig_process_target(e, sig);
-    if (taker && !(taker->sigmask & sig_bit(sig)) &&
-        e->sigactions[sig].handler == LINUX_SIG_DFL && sig_default_action(sig) == SIGDFL_TERM)
-        emu_die_signal(e, sig);
-}
-
-void sig_post(struct emu *e, struct thread *target, int sig)
-{
-    /* kill(2) is SI_USER, tkill/tgkill SI_TKILL; both carry the sender's pid and uid. */
-    struct sig_source src = {target ? SIG_SI_TKILL : SIG_SI_USER, e->pid,
-                             emu_guest_id(e, getuid()), 0};
-    sig_post_info(e, target, sig, &src);
-}
 
 /* ---- rt_sigaction ------------------------------------------------------------------------ */
 
@@ -166,7 +40,7 @@ int64_t sys_rt_sigaction(struct emu *e, struct thread *t, const uint64_t a[6])
     if (a[1]) {
         e->sigactions[sig] = guest_to_emu_sigaction(&act);
         if (sig_handler_ignored(e, sig))
-            flush_pending(e, sig_bit(sig));
+            sig_flush_pending(e, sig_bit(sig));
         sig_host_follow(sig, act.handler);
     }
     if (a[2] && mem_copy_to(&e->mem, a[2], &old, sizeof(old)))
@@ -178,7 +52,8 @@ int64_t sys_rt_sigaction(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* rt_sigprocmask(how, set, oset, sigsetsize): how is looked at only when set is given; the
  * mask changes before oset is written, so a bad oset still leaves the new mask (kernel
- * order). Go uses only SIG_SETMASK (reference §3.1). Signals it unblocks are delivered on
+ * order). Go uses SIG_SETMASK, and SIG_UNBLOCK only in unblocksig before re-raising a fatal
+ * signal (runtime/signal_unix.go). Signals it unblocks are delivered on
  * the way out of the syscall (dispatch.c). */
 int64_t sys_rt_sigprocmask(struct emu *e, struct thread *t, const uint64_t a[6])
 {
@@ -225,8 +100,59 @@ int64_t sys_sigaltstack(struct emu *e, struct thread *t, const uint64_t a[6])
 /* ---- rt_sigreturn ----------------------------------------------------------------------------- */
 
 /* The restorer of a delivered signal: every register, the mask and the altstack come back
- * from the frame (reference §5.4); the syscall's result is the restored rax. */
+ * from the frame (rt_sigreturn in arch/x86/kernel/signal_64.c); the syscall's result is the
+ * restored rax. */
 int64_t sys_rt_sigreturn(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     return sig_return(e, t);
+}
+
+/* ---- sending signals --------------------------------------------------------------------- */
+
+static int valid_signal(int sig)
+{
+    return sig >= 0 && sig <= LINUX_NSIG;
+}
+
+/* tgkill(tgid, tid, sig): the thread must exist in this process (-ESRCH), then the signal
+ * must be valid (-EINVAL), as do_send_specific checks them; signal 0 only probes. */
+static int64_t send_to_thread(struct emu *e, int tgid, int tid, int sig)
+{
+    if (tid <= 0 || (tgid != -1 && tgid <= 0))
+        return -EINVAL;
+    struct thread *target = thread_find(e, tid);
+    if (!target || (tgid != -1 && tgid != e->pid))
+        return -ESRCH;
+    if (!valid_signal(sig))
+        return -EINVAL;
+    if (sig)
+        sig_post(e, target, sig);
+    return 0;
+}
+
+int64_t sys_tgkill(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int tgid = arg_int(a[0]);
+    if (tgid <= 0)
+        return -EINVAL;
+    return send_to_thread(e, tgid, arg_int(a[1]), arg_int(a[2]));
+}
+
+int64_t sys_tkill(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    return send_to_thread(e, -1, arg_int(a[0]), arg_int(a[1]));
+}
+
+/* kill(pid, sig): this process is pid, 0 (its group) or -pid; other pids (children) are
+ * sys_process.c's. */
+int64_t sys_kill(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    int pid = arg_int(a[0]), sig = arg_int(a[1]);
+    if (!valid_signal(sig))
+        return -EINVAL;
+    if (pid != e->pid && pid != 0 && pid != -e->pid)
+        return sys_kill_other(e, pid, sig);
+    if (sig)
+        sig_post(e, NULL, sig);
+    return 0;
 }

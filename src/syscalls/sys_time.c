@@ -1,13 +1,13 @@
 /* sys_time.c — clocks, sleeps and randomness. Time is emu_monotonic_ns/emu_realtime_ns
  * (virtual in --deterministic mode); without a vDSO every Go nanotime is a clock_gettime
- * syscall (reference §6-7). Sleeps block the guest thread until a monotonic deadline; the
- * scheduler runs the others meanwhile. */
+ * syscall (nanotime1's fallback: path, runtime/sys_linux_amd64.s). Sleeps block the guest
+ * thread until a monotonic deadline; the scheduler runs the others meanwhile. */
 #include <errno.h>
 #include <stdint.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 #define NS_PER_SEC 1000000000ll
@@ -132,7 +132,7 @@ int64_t sys_time(struct emu *e, struct thread *t, const uint64_t a[6])
 static int64_t sleep_until(struct emu *e, struct thread *t, int64_t deadline)
 {
     if (deadline <= emu_monotonic_ns(e)) {
-        t->cpu.stop = STOP_YIELD;
+        t->yield = 1;
         return 0;
     }
     t->timeout_result = 0;

@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "emu.h"
+#include "proc/signal.h"
 
 /* A handler gets the six raw argument registers and returns the value for rax: a result or
  * -errno. Handlers that block the thread return what rax should hold once it wakes. */
@@ -17,6 +17,13 @@ typedef int64_t sys_fn(struct emu *e, struct thread *t, const uint64_t a[6]);
 #undef SYSCALL
 
 #define SYS_NR_MAX 512
+
+/* dispatch.c: performs the SYSCALL instruction's request for thread t (number in rax,
+ * arguments in rdi rsi rdx r10 r8 r9; the instruction already set rcx and r11) and writes the
+ * result to rax, unless the thread blocked to re-execute it or exited. Returns the result. */
+int64_t sys_dispatch(struct emu *e, struct thread *t);
+/* The row of syscall nr: its name and strace format, or 0 when goemu has no handler. */
+int sys_lookup(unsigned nr, const char **name, const char **fmt);
 
 /* names.c: the x86-64 name of syscall nr, NULL if none. */
 const char *sys_name(unsigned nr);
@@ -36,8 +43,9 @@ int64_t sys_host(int64_t r);
  * (what, value) pair. Returns err so a handler can `return sys_unimplemented(...)`. */
 int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, int64_t err);
 
-/* Integer syscall parameters are C ints: the kernel reads the low 32 bits (reference §3.1,
- * Go 1.19 passes AT_FDCWD as 0x00000000ffffff9c). */
+/* Integer syscall parameters are C ints: the kernel reads the low 32 bits (__SC_CAST in
+ * include/linux/syscalls.h; Go's runtime·open in runtime/sys_linux_amd64.s loads AT_FDCWD
+ * with MOVL, so it arrives as 0x00000000ffffff9c). */
 static inline int arg_int(uint64_t v) { return (int)(uint32_t)v; }
 static inline unsigned arg_uint(uint64_t v) { return (uint32_t)v; }
 
@@ -50,15 +58,15 @@ struct linux_iovec;
  * Returns the bytes described (iovecs in *niov), or -EFAULT when the first non-empty segment
  * has a bad page; a bad later segment ends the transfer there, as a fault mid-copy gives a
  * short count in Linux. */
-int64_t sys_build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
+GOEMU_MUST_CHECK int64_t sys_build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
                       uint64_t cap, struct iovec *iov, int *niov);
 
 /* sys_fs.c: reads a guest path into buf (LINUX_PATH_MAX bytes): 0, -EFAULT, -ENAMETOOLONG. */
-int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf);
+GOEMU_MUST_CHECK int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf);
 
 /* sys_time.c: reads a guest timespec as nanoseconds: 0, -EFAULT, or -EINVAL (negative
  * seconds or tv_nsec outside [0, 1e9)). Saturates at INT64_MAX. */
-int64_t sys_read_timespec_ns(struct emu *e, uint64_t addr, int64_t *ns);
+GOEMU_MUST_CHECK int64_t sys_read_timespec_ns(struct emu *e, uint64_t addr, int64_t *ns);
 /* Monotonic deadline ns from now, saturating (never overflows into the past). */
 int64_t sys_deadline_after(struct emu *e, int64_t ns);
 
@@ -70,20 +78,20 @@ int sys_fd_would_block(int fd, short events);
 int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,
                         int64_t timeout_result);
 
-/* sys_thread.c: the live thread with this tid, or NULL. */
-struct thread *sys_find_thread(struct emu *e, int tid);
-
-/* sys_process.c: clone without CLONE_THREAD, a new host process (a[] as clone's). */
-int64_t sys_fork_clone(struct emu *e, struct thread *t, const uint64_t a[6]);
+/* A clone or clone3 request, decoded and checked by sys_clone.c. */
+struct clone_request {
+    uint64_t flags;        /* CLONE_*, without the exit signal */
+    uint64_t exit_signal;  /* what the parent gets when the child ends (SIGCHLD, or 0) */
+    uint64_t stack;        /* the child's rsp, 0 to keep the parent's */
+    uint64_t parent_tid, child_tid, tls, pidfd, cgroup;
+    int clone3;
+};
+/* sys_thread.c: CLONE_THREAD, a new guest thread. Returns its tid or -errno. */
+int64_t clone_thread(struct emu *e, struct thread *t, const struct clone_request *rq);
+/* sys_process.c: a new host process carrying on the emulation with only the calling thread
+ * (fork, vfork). Returns the child's pid (in the parent) or -errno. */
+int64_t clone_process(struct emu *e, struct thread *t, const struct clone_request *rq);
 /* sys_process.c: kill(pid, sig) for a pid that is not this process's pid, 0 or -pid. */
 int64_t sys_kill_other(struct emu *e, int pid, int sig);
-
-/* sys_signal.c: posts signal sig (1..64) to thread target, or to the process when target is
- * NULL, as Linux does at generation: SIGKILL kills, an ignored unblocked signal is dropped,
- * one whose default action terminates kills the process at once, anything else becomes
- * pending for signal_deliver.c. sig_post's siginfo is a kill (SI_USER) or tkill (SI_TKILL)
- * from this process; sig_post_info gives it (SIGCHLD, signals from outside). */
-void sig_post(struct emu *e, struct thread *target, int sig);
-void sig_post_info(struct emu *e, struct thread *target, int sig, const struct sig_source *src);
 
 #endif

@@ -1,7 +1,7 @@
 /* cpuid_notes.c — each CPUID the boot executes, with what Go derives from it: rt0_go's
  * vendor check (runtime.isIntel) and processorVersionInfo (asm_amd64.s), and the feature
- * flags internal/cpu.doinit sets (internal/cpu/cpu_x86.go; reference §8). The values come
- * from the registers CPUID returned, so a changed profile shows up here unchanged. */
+ * flags internal/cpu.doinit sets (internal/cpu/cpu_x86.go; leaves: SDM Vol. 2A, CPUID). The
+ * values come from the registers CPUID returned, so a changed profile shows up here unchanged. */
 #include "trace/internal.h"
 
 #include <inttypes.h>
@@ -217,7 +217,7 @@ static void g0_stack_note(struct trace *tr, struct tthread *tt, const struct cpu
 
 void trace_cpuid(struct cpu *c, uint32_t leaf, uint32_t subleaf, const uint32_t r[4])
 {
-    struct trace *tr = c->thread ? c->thread->emu->trace : NULL;
+    struct trace *tr = thread_of(c)->emu->trace;
     struct tthread *tt = tr ? tthread_of(tr, c) : NULL;
     if (!tt)
         return;

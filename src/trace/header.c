@@ -235,7 +235,7 @@ static void auxv_entry(struct trace *tr, uint64_t at, const struct elf_auxv *a)
     case AT_RANDOM: {
         uint8_t r[16] = {0};
         size_t len = 0;
-        mem_copy_from(&tr->e->mem, r, a->val, 16);
+        GOEMU_IGNORE_RESULT(mem_copy_from(&tr->e->mem, r, a->val, 16));  /* zeros if unreadable */
         tr_put(val, sizeof val, &len, "%#" PRIx64 " ->", a->val);
         for (int i = 0; i < 16; i++)
             tr_put(val, sizeof val, &len, " %02x", r[i]);

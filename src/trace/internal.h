@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "emu.h"
+#include "proc/process.h"
 #include "trace/addrmap.h"
 #include "trace/trace.h"
 
@@ -38,8 +38,11 @@ struct entry_regs {
 
 struct trace;
 
-/* Per guest thread. cpu.trace points here; clone copies the pointer into the child, which
- * is noticed by tid and given its own (tthread_of). */
+/* The CPU hooks of a traced thread: trace_block, trace_cpuid and the process's clock. */
+extern const struct cpu_hooks trace_cpu_hooks;
+
+/* Per guest thread; thread.trace points here. A thread clone made copies its parent's CPU
+ * hooks, so its first block reaches tthread_of, which gives it its own. */
 struct tthread {
     struct trace *tr;
     int tid;
@@ -162,8 +165,8 @@ int tr_read64(const struct trace *tr, uint64_t addr, uint64_t *v);
 void tr_sym(const struct trace *tr, uint64_t addr, char *buf, size_t n);
 /* Function name at addr exactly (offset 0), else NULL. */
 const char *tr_func_name(const struct trace *tr, uint64_t addr);
-/* Stops tracing: every thread's cpu.trace and e->trace become NULL; the sink is closed and
- * tr freed. */
+/* Stops tracing: every thread's trace state and e->trace become NULL and its CPU hooks the
+ * process's plain ones; the sink is closed and tr freed. */
 void tr_detach(struct trace *tr);
 /* The end at main.main or process exit: pending entry, summary, spans closed, detach. */
 void trace_end(struct trace *tr, uint64_t icount);

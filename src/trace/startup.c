@@ -287,10 +287,10 @@ static void foreign_entry(struct trace *tr, struct tthread *tt, struct cpu *c, u
 
 void trace_block(struct cpu *c, uint64_t start, const struct insn *insns, uint32_t n)
 {
-    struct trace *tr = c->thread ? c->thread->emu->trace : NULL;
+    struct trace *tr = thread_of(c)->emu->trace;
     struct tthread *tt = tr ? tthread_of(tr, c) : NULL;
     if (!tt) {
-        c->trace = NULL;
+        c->hooks = &process_cpu_hooks;  /* this thread is no longer traced */
         return;
     }
     tr->buckets[tt->bucket].insns += c->icount - tt->last_cicount;

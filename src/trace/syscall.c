@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "elf/symbols.h"
-#include "syscalls/linux_abi.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 static void result_text(const char *fmt, int64_t ret, int blocked, char *buf, size_t n)
@@ -130,7 +130,7 @@ void trace_syscall_enter(struct emu *e, struct thread *t, const char *name, cons
 void trace_syscall_exit(struct emu *e, struct thread *t, int64_t ret, int blocked)
 {
     struct trace *tr = e->trace;
-    struct tthread *tt = t->cpu.trace;
+    struct tthread *tt = t->trace;
     if (!tr || !tt || tt->tr != tr || !tt->sysname)
         return;
     if (tt->sysfmt[0] != '!') {

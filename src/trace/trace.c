@@ -1,7 +1,7 @@
 /* trace.c — the startup trace's sink and bookkeeping: one event becomes a text line, a JSON
  * line or a Chrome trace event; per-thread state; phases; start, detach at main.main, finish.
  * Only guest values are written (instruction counts, guest addresses, fixed tids), so two
- * --deterministic runs give byte-identical traces (STYLE.md §12). */
+ * --deterministic runs give byte-identical traces (docs/architecture.md, "Determinism"). */
 #include "trace/internal.h"
 
 #include <errno.h>
@@ -155,10 +155,17 @@ static int thread_bucket(struct trace *tr, int tid)
     return tr->nbuckets++;
 }
 
+const struct cpu_hooks trace_cpu_hooks = {
+    .block = trace_block,
+    .cpuid = trace_cpuid,
+    .tsc = process_tsc,
+};
+
 struct tthread *tthread_of(struct trace *tr, struct cpu *c)
 {
-    struct tthread *tt = c->trace;
-    if (tt && c->thread && tt->tid == c->thread->tid)
+    struct thread *t = thread_of(c);
+    struct tthread *tt = t->trace;
+    if (tt)
         return tt;
     if (tr->ntts == tr->cap_tts) {
         int cap = tr->cap_tts ? tr->cap_tts * 2 : 8;
@@ -172,11 +179,12 @@ struct tthread *tthread_of(struct trace *tr, struct cpu *c)
     if (!tt)
         return NULL;
     tt->tr = tr;
-    tt->tid = c->thread ? c->thread->tid : 0;
+    tt->tid = t->tid;
     tt->bucket = thread_bucket(tr, tt->tid);
     tt->last_cicount = c->icount;
     tr->tts[tr->ntts++] = tt;
-    c->trace = tt;
+    t->trace = tt;
+    c->hooks = &trace_cpu_hooks;
     if (tr->fmt == TRACE_CHROME) {
         char name[96];
         const char *role = tr_role(tr, tt->tid);
@@ -432,8 +440,8 @@ int trace_start(struct emu *e, struct thread *t, const struct elf_stack_info *si
 static void account_rest(struct trace *tr)
 {
     for (struct thread *t = tr->e->threads; t; t = t->next) {
-        struct tthread *tt = t->cpu.trace;
-        if (tt && tt->tid == t->tid) {
+        struct tthread *tt = t->trace;
+        if (tt) {
             tr->buckets[tt->bucket].insns += t->cpu.icount - tt->last_cicount;
             tt->last_cicount = t->cpu.icount;
         }
@@ -472,8 +480,10 @@ void tr_detach(struct trace *tr)
         fclose(tr->out);
     else
         fflush(tr->out);
-    for (struct thread *t = e->threads; t; t = t->next)
-        t->cpu.trace = NULL;
+    for (struct thread *t = e->threads; t; t = t->next) {
+        t->trace = NULL;
+        t->cpu.hooks = &process_cpu_hooks;
+    }
     e->trace = NULL;
     free_trace(tr);
 }

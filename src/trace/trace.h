@@ -1,7 +1,7 @@
 /* trace.h — --trace-startup: the annotated boot of a Go binary from its ELF entry point to
- * main.main (docs/boot.md), as text, JSON lines or a Chrome trace-event file. The core calls
- * the hooks below only while a trace is attached (c->trace / e->trace non-NULL: one
- * predictable branch each); at main.main the trace detaches and the program runs on. */
+ * main.main (docs/boot.md), as text, JSON lines or a Chrome trace-event file. A traced thread's
+ * CPU runs with trace_cpu_hooks (block, CPUID); the run loop calls the syscall hooks while
+ * e->trace is set. At main.main the trace detaches and the program runs on. */
 #ifndef GOEMU_TRACE_H
 #define GOEMU_TRACE_H
 
@@ -29,13 +29,14 @@ int trace_start(struct emu *e, struct thread *t, const struct elf_stack_info *si
  * sink. Safe to call when no trace is attached. */
 void trace_finish(struct emu *e);
 
-/* ---- hooks, called by the core only when c->trace / e->trace is set -------------------- */
+/* ---- hooks ------------------------------------------------------------------------------ */
 
-/* exec.c: the decoded block at start (n instructions) is about to run on c. */
+/* CPU hooks (struct cpu_hooks): the decoded block at start (n instructions) is about to run
+ * on c; CPUID leaf/subleaf answered {eax, ebx, ecx, edx}. */
 void trace_block(struct cpu *c, uint64_t start, const struct insn *insns, uint32_t n);
-/* ops_system.c: CPUID leaf/subleaf answered {eax, ebx, ecx, edx}. */
 void trace_cpuid(struct cpu *c, uint32_t leaf, uint32_t subleaf, const uint32_t r[4]);
-/* dispatch.c: around each syscall handler (fmt is the table.def strace format). */
+/* The run loop, while e->trace is set: around each syscall (fmt is the table.def strace
+ * format). */
 void trace_syscall_enter(struct emu *e, struct thread *t, const char *name, const char *fmt,
                          const uint64_t a[6]);
 void trace_syscall_exit(struct emu *e, struct thread *t, int64_t ret, int blocked);

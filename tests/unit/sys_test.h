@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emu.h"
-#include "syscalls/linux_abi.h"
+#include "proc/process.h"
+#include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
 #define SCRATCH 0x100000ull              /* 16 read-write pages */

@@ -21,7 +21,7 @@
 #include "test_tmpdir.h"
 
 #include "elf/load.h"
-#include "emu.h"
+#include "proc/process.h"
 
 static char tmpdir[64];
 
@@ -174,8 +174,12 @@ static int group_teardown(void **state)
     return 0;
 }
 
+/* What the last elf_load described. */
+static struct elf_image im;
+
 static int setup(void **state)
 {
+    memset(&im, 0, sizeof im);
     struct emu *e = calloc(1, sizeof *e);
     if (!e || mem_init(&e->mem) != 0)
         return -1;
@@ -212,14 +216,14 @@ static void assert_zero(struct emu *e, uint64_t addr, size_t len)
 static void assert_refused(struct emu *e, const char *path, int rc, const char *reason)
 {
     char err[256] = "unset";
-    int got = elf_load(e, path, err, sizeof err);
+    int got = elf_load(&e->mem, path, &im, err, sizeof err);
     if (got != rc || !strstr(err, reason))
         print_error("%s: rc %d err \"%s\", want rc %d \"%s\"\n", path, got, err, rc, reason);
     assert_int_equal(got, rc);
     assert_non_null(strstr(err, reason));
     assert_null(strchr(err, '\n'));
     assert_int_equal(e->mem.nvmas, 0);
-    assert_int_equal(e->entry, 0);
+    assert_int_equal(im.entry, 0);
 }
 
 /* ---- good files ---------------------------------------------------------------------- */
@@ -231,7 +235,7 @@ static void test_exec_segments_are_mapped_with_file_bytes_and_zeroed_bss(void **
     char err[256];
     uint8_t buf[sizeof data];
 
-    assert_int_equal(elf_load(e, write_elf("good", &s), err, sizeof err), 0);
+    assert_int_equal(elf_load(&e->mem, write_elf("good", &s), &im, err, sizeof err), 0);
     assert_int_equal(mem_copy_from(&e->mem, buf, 0x400000, 4), 0);
     assert_memory_equal(buf, "\177ELF", 4);
     assert_int_equal(mem_copy_from(&e->mem, buf, 0x401000, sizeof code), 0);
@@ -248,7 +252,7 @@ static void test_exec_segments_get_their_protections(void **state)
     struct spec s = good_exec();
     char err[256];
 
-    assert_int_equal(elf_load(e, write_elf("good", &s), err, sizeof err), 0);
+    assert_int_equal(elf_load(&e->mem, write_elf("good", &s), &im, err, sizeof err), 0);
     assert_prot(e, 0x400000, GPROT_READ | GPROT_EXEC);
     assert_prot(e, 0x401fff, GPROT_READ | GPROT_EXEC);
     assert_null(mem_vma_at(&e->mem, 0x402000));
@@ -266,13 +270,13 @@ static void test_exec_image_fields(void **state)
     struct spec s = good_exec();
     char err[256];
 
-    assert_int_equal(elf_load(e, write_elf("good", &s), err, sizeof err), 0);
-    assert_int_equal(e->entry, 0x401000);
-    assert_int_equal(e->phdr_addr, 0x400040);
-    assert_int_equal(e->phnum, 3);
-    assert_int_equal(e->load_bias, 0);
-    assert_int_equal(e->brk_start, 0x406000);
-    assert_int_equal(e->brk_cur, 0x406000);
+    assert_int_equal(elf_load(&e->mem, write_elf("good", &s), &im, err, sizeof err), 0);
+    assert_int_equal(im.entry, 0x401000);
+    assert_int_equal(im.phdr, 0x400040);
+    assert_int_equal(im.phnum, 3);
+    assert_int_equal(im.bias, 0);
+    assert_int_equal(im.brk, 0x406000);
+    assert_int_equal(im.brk, 0x406000);
 }
 
 static void test_phdr_addr_without_pt_phdr_comes_from_the_covering_load(void **state)
@@ -284,10 +288,10 @@ static void test_phdr_addr_without_pt_phdr_comes_from_the_covering_load(void **s
     GElf_Phdr want = s.seg[1];
 
     s.seg[0] = phdr(PT_NOTE, PF_R, 0x1000, 0x401000, 4, 4, 4);
-    assert_int_equal(elf_load(e, write_elf("nophdr", &s), err, sizeof err), 0);
-    assert_int_equal(e->phdr_addr, 0x400040);
+    assert_int_equal(elf_load(&e->mem, write_elf("nophdr", &s), &im, err, sizeof err), 0);
+    assert_int_equal(im.phdr, 0x400040);
     /* the second program header in guest memory is the text PT_LOAD */
-    assert_int_equal(mem_copy_from(&e->mem, buf, e->phdr_addr + 56, sizeof buf), 0);
+    assert_int_equal(mem_copy_from(&e->mem, buf, im.phdr + 56, sizeof buf), 0);
     Elf64_Phdr got;
     memcpy(&got, buf, sizeof got);
     assert_int_equal(got.p_type, PT_LOAD);
@@ -306,11 +310,11 @@ static void test_static_pie_loads_at_fixed_bias(void **state)
     s.entry -= 0x400000;
     for (int i = 0; i < s.nseg; i++)
         s.seg[i].p_vaddr -= 0x400000;
-    assert_int_equal(elf_load(e, write_elf("pie", &s), err, sizeof err), 0);
-    assert_int_equal(e->load_bias, b);
-    assert_int_equal(e->entry, b + 0x1000);
-    assert_int_equal(e->phdr_addr, b + 0x40);
-    assert_int_equal(e->brk_start, b + 0x6000);
+    assert_int_equal(elf_load(&e->mem, write_elf("pie", &s), &im, err, sizeof err), 0);
+    assert_int_equal(im.bias, b);
+    assert_int_equal(im.entry, b + 0x1000);
+    assert_int_equal(im.phdr, b + 0x40);
+    assert_int_equal(im.brk, b + 0x6000);
     assert_int_equal(mem_copy_from(&e->mem, buf, b + 0x1000, sizeof code), 0);
     assert_memory_equal(buf, code, sizeof code);
     assert_prot(e, b, GPROT_READ | GPROT_EXEC);
@@ -328,7 +332,7 @@ static void test_segments_sharing_a_page_keep_both_contents(void **state)
 
     s.blob[1].offset = 0x1800;
     s.seg[2] = phdr(PT_LOAD, PF_R | PF_W, 0x1800, 0x401800, sizeof data, 0x2000, 0x1000);
-    assert_int_equal(elf_load(e, write_elf("shared", &s), err, sizeof err), 0);
+    assert_int_equal(elf_load(&e->mem, write_elf("shared", &s), &im, err, sizeof err), 0);
     assert_int_equal(mem_copy_from(&e->mem, buf, 0x401000, sizeof code), 0);
     assert_memory_equal(buf, code, sizeof code);
     assert_int_equal(mem_copy_from(&e->mem, buf, 0x401800, sizeof data), 0);
@@ -336,7 +340,7 @@ static void test_segments_sharing_a_page_keep_both_contents(void **state)
     assert_prot(e, 0x400000, GPROT_READ | GPROT_EXEC);
     assert_prot(e, 0x401000, GPROT_READ | GPROT_WRITE | GPROT_EXEC);
     assert_prot(e, 0x402000, GPROT_READ | GPROT_WRITE);
-    assert_int_equal(e->brk_start, 0x404000);
+    assert_int_equal(im.brk, 0x404000);
 }
 
 /* ---- refused files ------------------------------------------------------------------- */
@@ -387,7 +391,7 @@ static void test_every_truncation_is_refused(void **state)
     assert_int_equal(write(fd, bytes, size), (ssize_t)size);
     for (size_t len = size; len-- > 0;) {
         assert_int_equal(ftruncate(fd, (off_t)len), 0);
-        int rc = elf_load(e, path, err, sizeof err);
+        int rc = elf_load(&e->mem, path, &im, err, sizeof err);
         if (rc != -ENOEXEC || !(strstr(err, "truncated") || strstr(err, "not an ELF") ||
                                 strstr(err, "corrupt")))
             print_error("length %zu of %zu: rc %d %s\n", len, size, rc, err);
@@ -556,7 +560,7 @@ static void test_reason_fits_a_small_buffer(void **state)
     struct spec s = good_exec();
     char err[8];
     s.machine = EM_AARCH64;
-    assert_int_equal(elf_load(*state, write_elf("small", &s), err, sizeof err), -ENOEXEC);
+    assert_int_equal(elf_load(&((struct emu *)*state)->mem, write_elf("small", &s), &im, err, sizeof err), -ENOEXEC);
     assert_string_equal(err, "ELF for");
 }
 

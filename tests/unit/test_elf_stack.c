@@ -1,6 +1,7 @@
-/* test_elf_stack.c — the initial stack follows reference §1.2: argc at a 16-byte aligned rsp,
- * argv/envp pointer arrays and auxv contiguous above it, strings at the top of [stack] ending
- * 8 bytes below it, AT_RANDOM readable and writable, no AT_SYSINFO_EHDR. */
+/* test_elf_stack.c — the initial stack as create_elf_tables (fs/binfmt_elf.c) builds it: argc
+ * at a 16-byte aligned rsp, argv/envp pointer arrays and auxv contiguous above it, strings at
+ * the top of [stack] ending 8 bytes below it, AT_RANDOM readable and writable, no
+ * AT_SYSINFO_EHDR. */
 #include <elf.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -15,25 +16,47 @@
 
 #include "cpu/cpuid.h"
 
+#include "elf/load.h"
 #include "elf/stack.h"
-#include "emu.h"
+#include "proc/process.h"
 
 static const uint8_t rnd[16] = {0x58, 0x02, 0x70, 0x24, 0x00, 0xed, 0x5d, 0xe8,
                                 0xfc, 0x98, 0xb2, 0xa9, 0xdc, 0xc2, 0x23, 0x5b};
 static char *hello_argv[] = {"hello", "a", "bb", NULL};
 static char *hello_envp[] = {"FOO=bar", "LANG=C", NULL};
 
+static const struct elf_image hello_image = {.entry = 0x45e500, .phdr = 0x400040, .phnum = 7};
+
 static int setup(void **state)
 {
     struct emu *e = calloc(1, sizeof *e);
     if (!e || mem_init(&e->mem) != 0)
         return -1;
-    e->entry = 0x45e500;
-    e->phdr_addr = 0x400040;
-    e->phnum = 7;
     e->exe_path = "/tmp/goemu/hello";
     *state = e;
     return 0;
+}
+
+/* The process the stack is built for: hello_image, e's AT_EXECFN and ids. */
+static struct elf_process who(const struct emu *e)
+{
+    return (struct elf_process){&hello_image, e->exe_path,
+                                emu_guest_id(e, getuid()), emu_guest_id(e, geteuid()),
+                                emu_guest_id(e, getgid()), emu_guest_id(e, getegid())};
+}
+
+static int build_info(struct emu *e, int argc, char **argv, char **envp, const uint8_t r[16],
+                      struct elf_stack_info *info)
+{
+    struct elf_process p = who(e);
+    return elf_build_stack_info(&e->mem, &p, argc, argv, envp, r, info);
+}
+
+static int build(struct emu *e, int argc, char **argv, char **envp, const uint8_t r[16],
+                 uint64_t *rsp)
+{
+    struct elf_process p = who(e);
+    return elf_build_stack(&e->mem, &p, argc, argv, envp, r, rsp);
 }
 
 static int teardown(void **state)
@@ -70,7 +93,7 @@ static uint64_t auxv_get(const struct elf_stack_info *info, uint64_t tag)
 static struct elf_stack_info build_hello(struct emu *e)
 {
     struct elf_stack_info info;
-    assert_int_equal(elf_build_stack_info(e, 3, hello_argv, hello_envp, rnd, &info), 0);
+    assert_int_equal(build_info(e, 3, hello_argv, hello_envp, rnd, &info), 0);
     return info;
 }
 
@@ -165,7 +188,8 @@ static void test_auxv_values(void **state)
     assert_cstr(e, info.platform, "x86_64");
 }
 
-/* Go ≥1.22 zeroes the 16 bytes after reading them (reference §1.3), so they must be writable. */
+/* Go ≥1.22 zeroes the 16 bytes after reading them (randinit in runtime/rand.go), so they must
+ * be writable. */
 static void test_at_random_is_readable_and_writable(void **state)
 {
     struct emu *e = *state;
@@ -178,7 +202,8 @@ static void test_at_random_is_readable_and_writable(void **state)
     assert_int_equal(info.platform, info.random + 16); /* directly above, as measured */
 }
 
-/* Reference §1.2 rule: the vectors end at the random bytes rounded down to 16. */
+/* create_elf_tables (fs/binfmt_elf.c) rounds rsp down to 16 (STACK_ROUND) below the random
+ * bytes, so the vectors end just under them. */
 static void test_vectors_end_just_below_the_random_bytes(void **state)
 {
     struct emu *e = *state;
@@ -219,7 +244,7 @@ static void test_alignment_holds_for_all_argc_envc(void **state)
             struct elf_stack_info info;
             assert_int_equal(mem_init(&e->mem), 0);
             memcpy(env, envs, (size_t)envc * sizeof *env);
-            assert_int_equal(elf_build_stack_info(e, argc, args, env, rnd, &info), 0);
+            assert_int_equal(build_info(e, argc, args, env, rnd, &info), 0);
             assert_int_equal(info.rsp % 16, 0);
             assert_int_equal(rd64(e, info.rsp), (uint64_t)argc);
             for (int i = 0; i < argc; i++)
@@ -243,7 +268,7 @@ static void test_execfn_defaults_to_argv0(void **state)
     struct elf_stack_info info;
 
     e->exe_path = NULL;
-    assert_int_equal(elf_build_stack_info(e, 3, hello_argv, NULL, rnd, &info), 0);
+    assert_int_equal(build_info(e, 3, hello_argv, NULL, rnd, &info), 0);
     assert_cstr(e, info.execfn, "hello");
     assert_int_equal(info.envc, 0);
     assert_int_equal(rd64(e, info.envp), 0);
@@ -259,7 +284,7 @@ static void test_oversized_environment_is_e2big_and_maps_nothing(void **state)
 
     memset(big, 'x', len - 1);
     big[len - 1] = '\0';
-    assert_int_equal(elf_build_stack(e, 3, hello_argv, env, rnd, &rsp), -E2BIG);
+    assert_int_equal(build(e, 3, hello_argv, env, rnd, &rsp), -E2BIG);
     assert_int_equal(rsp, 1);
     assert_int_equal(e->mem.nvmas, 0);
     free(big);
@@ -268,7 +293,7 @@ static void test_oversized_environment_is_e2big_and_maps_nothing(void **state)
 static void test_negative_argc_is_einval(void **state)
 {
     uint64_t rsp;
-    assert_int_equal(elf_build_stack(*state, -1, hello_argv, hello_envp, rnd, &rsp), -EINVAL);
+    assert_int_equal(build(*state, -1, hello_argv, hello_envp, rnd, &rsp), -EINVAL);
 }
 
 /* Same inputs, same bytes: traces must not depend on the run. */
@@ -279,11 +304,8 @@ static void test_layout_is_deterministic(void **state)
     struct elf_stack_info info = build_hello(e);
 
     assert_int_equal(mem_init(&f->mem), 0);
-    f->entry = e->entry;
-    f->phdr_addr = e->phdr_addr;
-    f->phnum = e->phnum;
     f->exe_path = e->exe_path;
-    assert_int_equal(elf_build_stack(f, 3, hello_argv, hello_envp, rnd, &rsp_f), 0);
+    assert_int_equal(build(f, 3, hello_argv, hello_envp, rnd, &rsp_f), 0);
     assert_int_equal(rsp_f, info.rsp);
     size_t n = ELF_STACK_TOP - info.rsp;
     uint8_t *a = malloc(n), *b = malloc(n);

@@ -10,7 +10,8 @@
 #include <cmocka.h>
 
 #include "cpu/exec.h"
-#include "cpu/mem.h"
+#include "cpu/access.h"
+#include "mem/uaccess.h"
 
 static struct mem m;
 
@@ -29,7 +30,8 @@ static void test_fresh_anonymous_memory_reads_zero(void **state)
 
 static void test_map_fixed_inside_prot_none_reservation_splits_it(void **state)
 {
-    /* Go reserves PROT_NONE and commits pieces with MAP_FIXED (reference §3.2). */
+    /* Go reserves PROT_NONE and commits pieces with MAP_FIXED (sysReserveOS and sysMapOS in
+     * runtime/mem_linux.go). */
     assert_int_equal(mem_map(&m, 0xc000000000, 64 << 20, GPROT_NONE, 0, NULL), 0);
     assert_int_equal(mem_map(&m, 0xc000400000, 4 << 20, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
     assert_int_equal(m.nvmas, 3);

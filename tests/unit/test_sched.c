@@ -10,7 +10,8 @@
 #include <cmocka.h>
 
 #include "cpu/exec.h"
-#include "emu.h"
+#include "proc/process.h"
+#include "run.h"
 
 #define CODE 0x400000ull
 #define DATA 0x600000ull
@@ -67,7 +68,7 @@ static void test_threads_share_the_host_thread_in_round_robin_quanta(void **s)
     b->cpu.gpr[RDI] = DATA + 8;
     assert_int_equal(a->tid, 1000);
     assert_int_equal(b->tid, 1001);
-    assert_int_equal(sched_run(&e), 0);
+    assert_int_equal(run_process(&e), 0);
     assert_int_equal(data64(0), 5000);
     assert_int_equal(data64(8), 5000);
     /* 5000 iterations of 3 instructions each, plus 3 to exit, per thread */
@@ -107,7 +108,7 @@ static void test_futex_timeout_returns_etimedout_in_virtual_time(void **s)
     t->timeout_result = -ETIMEDOUT;
     int64_t start = emu_monotonic_ns(&e);
     sched_block(t, BLOCK_FUTEX, start + 5000000000ll);  /* 5 s: no real waiting */
-    assert_int_equal(sched_run(&e), (uint8_t)-ETIMEDOUT);
+    assert_int_equal(run_process(&e), (uint8_t)-ETIMEDOUT);
     assert_true(emu_monotonic_ns(&e) >= start + 5000000000ll);
 }
 
@@ -119,7 +120,7 @@ static void test_sleep_ends_at_deadline_with_zero(void **s)
     t->cpu.gpr[RAX] = 99;
     sched_block(t, BLOCK_SLEEP, emu_monotonic_ns(&e) + 1000);
     t->cpu.gpr[RAX] = 0;  /* what dispatch writes as nanosleep's return */
-    assert_int_equal(sched_run(&e), 0);
+    assert_int_equal(run_process(&e), 0);
 }
 
 static void test_monotonic_clock_starts_nonzero_and_advances_with_instructions(void **s)
@@ -130,7 +131,7 @@ static void test_monotonic_clock_starts_nonzero_and_advances_with_instructions(v
     struct thread *a = thread_new(&e);
     a->cpu.rip = CODE;
     a->cpu.gpr[RDI] = DATA;
-    sched_run(&e);
+    run_process(&e);
     assert_true(emu_monotonic_ns(&e) > t0);
 }
 

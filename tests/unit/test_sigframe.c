@@ -1,8 +1,9 @@
 /* test_sigframe.c — goemu's rt_sigframe against the one this machine's kernel builds: the
  * test installs real SA_SIGINFO handlers in its own process, measures the kernel's frames
  * (offsets from the handler's rsp, uc_flags, fpstate alignment, sigcontext of faults), then
- * builds the same situations in a guest and compares (reference §5.2, tools/sigframe.c).
- * Also the rt_sigreturn round trip through a guest restorer (reference §5.4). */
+ * builds the same situations in a guest and compares (the kernel side: x64_setup_rt_frame in
+ * arch/x86/kernel/signal_64.c). Also the rt_sigreturn round trip through a guest restorer
+ * (rt_sigreturn in the same file). */
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -18,8 +19,9 @@
 
 #include "cpu/exec.h"
 #include "cpu/flags.h"
-#include "emu.h"
-#include "syscalls/linux_abi.h"
+#include "proc/process.h"
+#include "abi/linux_abi.h"
+#include "run.h"
 #include "syscalls/syscalls.h"
 
 /* ---- what a handler sees, natively or in the guest -------------------------------------------- */
@@ -201,7 +203,7 @@ static int teardown(void **s)
     return 0;
 }
 
-/* Go's action (reference §5.1), with the test's handler and restorer. */
+/* Go's action (setsig in runtime/os_linux.go), with the test's handler and restorer. */
 static void guest_install(int sig, uint64_t flags)
 {
     e.sigactions[sig] = (struct guest_sigaction){HANDLER, LINUX_SA_SIGINFO | LINUX_SA_RESTORER | flags,
@@ -440,7 +442,7 @@ static uint64_t guest_fault(const struct fault_case *fc)
     icache_flush(&e.mem);
     t->cpu.rip = CODE;
     t->cpu.gpr[RSP] = STACK_TOP - 0x1000;
-    enum cpu_stop why = cpu_run(&t->cpu, 100);
+    enum cpu_stop why = run_step(&e, t, 100);
     assert_int_equal(why, STOP_FAULT);
     sig_deliver_fault(&e, t);
     return CODE + fc->setup_len;
@@ -540,7 +542,7 @@ static void run_until_spin(void)
     for (int k = 0; k < 100; k++) {
         if (t->cpu.rip == SPIN || t->cpu.rip == SPIN2)
             return;
-        enum cpu_stop why = cpu_run(&t->cpu, 1);
+        enum cpu_stop why = run_step(&e, t, 1);
         assert_int_not_equal(why, STOP_FAULT);
     }
     fail_msg("the guest did not reach a spin loop (rip %#llx)", (unsigned long long)t->cpu.rip);

@@ -22,8 +22,9 @@
 #include <cmocka.h>
 
 #include "cpu/exec.h"
-#include "emu.h"
-#include "syscalls/linux_abi.h"
+#include "proc/process.h"
+#include "abi/linux_abi.h"
+#include "run.h"
 #include "syscalls/syscalls.h"
 
 #define CODE 0x400000ull
@@ -95,7 +96,7 @@ static int run_handlers(struct thread *th, int out[16])
     assert_int_equal(mem_copy_to(&e.mem, DATA, &zero, 8), 0);
     e.current = th;
     for (int k = 0; k < 400 && th->cpu.rip != SPIN; k++)
-        assert_int_not_equal(cpu_run(&th->cpu, 1), STOP_FAULT);
+        assert_int_not_equal(run_step(&e, th, 1), STOP_FAULT);
     assert_int_equal(th->cpu.rip, SPIN);
     uint64_t n, v;
     assert_int_equal(mem_copy_from(&e.mem, &n, DATA, 8), 0);
@@ -521,11 +522,11 @@ static void child_blocked_sigterm_kills_when_unblocked(void)
 static void child_fault_while_blocked(void)
 {
     static const uint8_t code[] = {0x8b, 0x04, 0x25, 0, 0, 0, 0};
-    mem_poke(&e.mem, CODE, code, sizeof(code));
+    assert_int_equal(mem_poke(&e.mem, CODE, code, sizeof(code)), 0);
     install(SIGSEGV, 0, 0);
     t->sigmask = bit(SIGSEGV);
     t->cpu.rip = CODE;
-    if (cpu_run(&t->cpu, 10) != STOP_FAULT)
+    if (run_step(&e, t, 10) != STOP_FAULT)
         _exit(3);
     sig_deliver_fault(&e, t);
 }
@@ -533,10 +534,10 @@ static void child_fault_while_blocked(void)
 static void child_fault_while_ignored(void)
 {
     static const uint8_t code[] = {0x0f, 0x0b};   /* ud2 */
-    mem_poke(&e.mem, CODE, code, sizeof(code));
+    assert_int_equal(mem_poke(&e.mem, CODE, code, sizeof(code)), 0);
     e.sigactions[SIGILL].handler = LINUX_SIG_IGN;
     t->cpu.rip = CODE;
-    if (cpu_run(&t->cpu, 10) != STOP_FAULT)
+    if (run_step(&e, t, 10) != STOP_FAULT)
         _exit(3);
     sig_deliver_fault(&e, t);
 }

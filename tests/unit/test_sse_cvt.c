@@ -1,194 +1,138 @@
-/* test_sse_cvt.c — SSE/SSE2 conversions against the real CPU: integer to float from 32- and
- * 64-bit registers and memory, float to integer (truncating and rounding, r32 and r64, with the
- * integer indefinite for NaN and out-of-range), float<->double and the packed forms, over the
- * special values in every rounding mode with DAZ/FZ, plus unmasked-exception traps. */
-#include "sse_oracle.h"
+/* test_sse_cvt.c — named edge cases of the SSE/SSE2 conversions, each run on the host CPU and on
+ * goemu from the same state and compared (cpu_harness.h). goemu-oracle sweeps every conversion
+ * over special values, rounding modes, DAZ/FZ and unmasked exceptions; these are the results
+ * Go's conversions rely on: the integer indefinite, rounding by MXCSR, and merged upper lanes. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
 
-#define N(a) (sizeof(a) / sizeof((a)[0]))
+#include "cpu_harness.h"
 
-struct cvt_op {
-    struct ora_op op;
-    enum ora_lanes dt, st;
-};
+CODE(c_cvttsd2si_r64, "cvttsd2si rax, xmm1")
+CODE(c_cvttsd2si_r32, "cvttsd2si edx, xmm1")
+CODE(c_cvtsd2si_r64, "cvtsd2si rax, xmm1")
+CODE(c_cvtsi2sd_r64, "cvtsi2sd xmm0, rax")
+CODE(c_cvtsi2ss_m32, "cvtsi2ss xmm0, dword ptr [rsi]")
+CODE(c_cvttss2si_r32, "cvttss2si eax, xmm1")
+CODE(c_cvtsd2ss, "cvtsd2ss xmm0, xmm1")
+CODE(c_cvtpd2dq, "cvtpd2dq xmm0, xmm1")
 
-/* CVTSI2SS/SD: ModRM.reg is the xmm destination, ModRM.rm a general register or memory. */
-static const struct cvt_op si2f_ops[] = {
-    {{"cvtsi2ss r32", 0xf3, 0, {0x2a}, 1, -1}, LANES_F32, LANES_I32},
-    {{"cvtsi2ss r64", 0xf3, 1, {0x2a}, 1, -1}, LANES_F32, LANES_INT},
-    {{"cvtsi2sd r32", 0xf2, 0, {0x2a}, 1, -1}, LANES_F64, LANES_I32},
-    {{"cvtsi2sd r64", 0xf2, 1, {0x2a}, 1, -1}, LANES_F64, LANES_INT},
-};
+static struct harness h;
+static struct hcase k;
 
-/* CVT(T)SS2SI/CVT(T)SD2SI: ModRM.reg is the general destination, ModRM.rm xmm or memory. */
-static const struct cvt_op f2si_ops[] = {
-    {{"cvttss2si r32", 0xf3, 0, {0x2c}, 1, -1}, LANES_INT, LANES_F32},
-    {{"cvttss2si r64", 0xf3, 1, {0x2c}, 1, -1}, LANES_INT, LANES_F32},
-    {{"cvttsd2si r32", 0xf2, 0, {0x2c}, 1, -1}, LANES_INT, LANES_F64},
-    {{"cvttsd2si r64", 0xf2, 1, {0x2c}, 1, -1}, LANES_INT, LANES_F64},
-    {{"cvtss2si r32", 0xf3, 0, {0x2d}, 1, -1}, LANES_INT, LANES_F32},
-    {{"cvtss2si r64", 0xf3, 1, {0x2d}, 1, -1}, LANES_INT, LANES_F32},
-    {{"cvtsd2si r32", 0xf2, 0, {0x2d}, 1, -1}, LANES_INT, LANES_F64},
-    {{"cvtsd2si r64", 0xf2, 1, {0x2d}, 1, -1}, LANES_INT, LANES_F64},
-};
-
-/* xmm, xmm/mem conversions. */
-static const struct cvt_op xmm_ops[] = {
-    {{"cvtss2sd", 0xf3, 0, {0x5a}, 1, -1}, LANES_F64, LANES_F32},
-    {{"cvtsd2ss", 0xf2, 0, {0x5a}, 1, -1}, LANES_F32, LANES_F64},
-    {{"cvtps2pd", 0x00, 0, {0x5a}, 1, -1}, LANES_F64, LANES_F32},
-    {{"cvtpd2ps", 0x66, 0, {0x5a}, 1, -1}, LANES_F32, LANES_F64},
-    {{"cvtdq2ps", 0x00, 0, {0x5b}, 1, -1}, LANES_F32, LANES_I32},
-    {{"cvtps2dq", 0x66, 0, {0x5b}, 1, -1}, LANES_I32, LANES_F32},
-    {{"cvttps2dq", 0xf3, 0, {0x5b}, 1, -1}, LANES_I32, LANES_F32},
-    {{"cvtdq2pd", 0xf3, 0, {0xe6}, 1, -1}, LANES_F64, LANES_I32},
-    {{"cvtpd2dq", 0xf2, 0, {0xe6}, 1, -1}, LANES_I32, LANES_F64},
-    {{"cvttpd2dq", 0x66, 0, {0xe6}, 1, -1}, LANES_I32, LANES_F64},
-};
-
-/* A general register or memory source for CVTSI2SS/SD: every special integer, every mode. */
-static void run_si2f(struct ora *o, const struct cvt_op *c, const struct ora_form *f,
-                     const uint32_t *modes, size_t nmodes, int randoms)
+static int setup(void **state)
 {
-    uint8_t code[16];
-    char what[80];
-    size_t len = ora_encode(code, &c->op, f->reg, f->rm);
-    snprintf(what, sizeof(what), "%s %s", c->op.name, f->name);
-    for (size_t k = 0; k < ORA_NINTS + (size_t)randoms; k++)
-        for (size_t m = 0; m < nmodes; m++) {
-            struct ora_state s;
-            ora_prepare(o, &s, f, c->dt, LANES_INT, modes[m]);
-            uint64_t v = k < ORA_NINTS ? ora_special(c->st, k) : ora_rand(o) >> (k & 63);
-            if (f->rm == ORA_MEM) {
-                if (f->off + 8 <= ORA_DATA_SIZE)
-                    memcpy(o->mem_in + f->off, &v, 8);
-            } else {
-                s.gpr[f->rm] = v;
-            }
-            ora_check(o, what, code, len, &s);
-        }
+    harness_init(&h);
+    return 0;
 }
 
-static void test_cvtsi2ss_cvtsi2sd_match_cpu(void **state)
+static int teardown(void **state)
 {
-    struct ora *o = *state;
-    for (size_t n = 0; n < N(si2f_ops); n++) {
-        run_si2f(o, &si2f_ops[n], &ora_forms_rr[0], ora_modes, ORA_NMODES, 200);
-        run_si2f(o, &si2f_ops[n], &ora_forms_rr[1], ora_modes, 4, 20);
-        for (size_t m = 0; m < ORA_NFORMS_MEM; m++)
-            run_si2f(o, &si2f_ops[n], &ora_forms_mem[m], ora_modes, m == 0 ? ORA_NMODES : 1, 10);
-    }
-    ora_done(o, "cvtsi2ss/sd");
+    harness_free(&h);
+    return 0;
 }
 
-static void test_float_to_int_match_cpu_including_indefinite(void **state)
+#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+
+static void src(uint64_t xmm1_lo, uint32_t mxcsr)
 {
-    struct ora *o = *state;
-    for (size_t n = 0; n < N(f2si_ops); n++) {
-        const struct cvt_op *c = &f2si_ops[n];
-        for (size_t m = 0; m < ORA_NFORMS_RR; m++)
-            ora_singles(o, &c->op, &ora_forms_rr[m], c->dt, c->st, ora_modes, ORA_NMODES);
-        for (size_t m = 0; m < ORA_NFORMS_MEM; m++)
-            ora_singles(o, &c->op, &ora_forms_mem[m], c->dt, c->st, ora_modes, m == 0 ? 4 : 1);
-        ora_random(o, &c->op, &ora_forms_rr[0], c->dt, c->st, ora_modes, ORA_NMODES, 2000);
-    }
-    ora_done(o, "cvt(t)ss2si/cvt(t)sd2si");
+    hcase_init(&k, xmm1_lo);
+    k.in.xmm[1].q[0] = xmm1_lo;
+    k.in.mxcsr = mxcsr;
 }
 
-static void test_xmm_conversions_match_cpu(void **state)
-{
-    struct ora *o = *state;
-    for (size_t n = 0; n < N(xmm_ops); n++) {
-        const struct cvt_op *c = &xmm_ops[n];
-        for (size_t m = 0; m < ORA_NFORMS_RR; m++) {
-            ora_singles(o, &c->op, &ora_forms_rr[m], c->dt, c->st, ora_modes, ORA_NMODES);
-            ora_random(o, &c->op, &ora_forms_rr[m], c->dt, c->st, ora_modes, ORA_NMODES, 1000);
-        }
-        for (size_t m = 0; m < ORA_NFORMS_MEM; m++)
-            ora_random(o, &c->op, &ora_forms_mem[m], c->dt, c->st, ora_modes, ORA_NMODES,
-                       m < 2 ? 500 : 20);
-    }
-    ora_done(o, "xmm conversions");
-}
-
-static void test_unmasked_conversion_exceptions_raise_sigfpe_like_cpu(void **state)
-{
-    struct ora *o = *state;
-    o->relax_pe_at_ovf_und = 1;
-    for (size_t n = 0; n < N(f2si_ops); n++)
-        ora_singles(o, &f2si_ops[n].op, &ora_forms_rr[0], f2si_ops[n].dt, f2si_ops[n].st,
-                    ora_unmasked, ORA_NUNMASKED);
-    for (size_t n = 0; n < N(si2f_ops); n++)
-        run_si2f(o, &si2f_ops[n], &ora_forms_rr[0], ora_unmasked, ORA_NUNMASKED, 20);
-    for (size_t n = 0; n < N(xmm_ops); n++) {
-        ora_singles(o, &xmm_ops[n].op, &ora_forms_rr[0], xmm_ops[n].dt, xmm_ops[n].st,
-                    ora_unmasked, ORA_NUNMASKED);
-        ora_random(o, &xmm_ops[n].op, &ora_forms_rr[0], xmm_ops[n].dt, xmm_ops[n].st,
-                   ora_unmasked, ORA_NUNMASKED, 400);
-    }
-    o->relax_pe_at_ovf_und = 0;
-    ora_done(o, "unmasked conversion exceptions");
-}
-
-/* ---- hand-written behaviour --------------------------------------------------------------- */
-
-/* Go's float64 -> int64 conversion: NaN and out-of-range give 0x8000000000000000 with IE. */
+/* Go's float64 -> int64: NaN gives the integer indefinite 0x8000000000000000 with IE. */
 static void test_cvttsd2si_nan_gives_integer_indefinite(void **state)
 {
-    struct ora *o = *state;
-    struct harness *h = &o->h;
-    static const uint8_t r64[] = {0xf2, 0x48, 0x0f, 0x2c, 0xc1};   /* cvttsd2si rax, xmm1 */
-    static const uint8_t r32[] = {0xf2, 0x0f, 0x2c, 0xd1};         /* cvttsd2si edx, xmm1 */
-    h->cpu.xmm[1].q[0] = 0x7ff8000000000000;
-    h->cpu.gpr[RDX] = ~0ull;
-    h->cpu.mxcsr = 0x1f80;
-    assert_int_equal(harness_exec(h, r64, sizeof(r64)), STOP_NONE);
-    assert_int_equal(h->cpu.gpr[RAX], 0x8000000000000000ull);
-    assert_int_equal(h->cpu.mxcsr, 0x1f81);
-    h->cpu.xmm[1].q[0] = 0x41e0000000000000;                       /* 2^31 */
-    assert_int_equal(harness_exec(h, r32, sizeof(r32)), STOP_NONE);
-    assert_int_equal(h->cpu.gpr[RDX], 0x80000000ull);              /* zero-extended */
+    src(0x7ff8000000000000ull, MXCSR_DEFAULT);
+    CHECK(c_cvttsd2si_r64);
+    assert_int_equal(k.emu.st.gpr[RAX], 0x8000000000000000ull);
 }
 
+/* 2^31 does not fit in 32 bits: 0x80000000, zero-extended into rdx. */
+static void test_cvttsd2si_r32_out_of_range(void **state)
+{
+    src(0x41e0000000000000ull, MXCSR_DEFAULT);
+    CHECK(c_cvttsd2si_r32);
+    assert_int_equal(k.emu.st.gpr[RDX], 0x80000000ull);
+}
+
+/* -2^31 - 0.5 truncates to -2^31, which fits: no IE. */
+static void test_cvttsd2si_r32_truncates_into_range(void **state)
+{
+    src(0xc1e0000000100000ull, MXCSR_DEFAULT);
+    CHECK(c_cvttsd2si_r32);
+}
+
+/* 2.5 under each rounding mode: nearest-even 2, down 2, up 3, toward zero 2; always PE. */
 static void test_cvtsd2si_rounds_per_mxcsr(void **state)
 {
-    struct ora *o = *state;
-    struct harness *h = &o->h;
-    static const uint8_t code[] = {0xf2, 0x48, 0x0f, 0x2d, 0xc1};  /* cvtsd2si rax, xmm1 */
-    static const int64_t want[4] = {2, 2, 3, 2};                    /* nearest-even, down, up, zero */
-    double x = 2.5;
+    static const int64_t want[4] = {2, 2, 3, 2};
     for (unsigned rc = 0; rc < 4; rc++) {
-        memcpy(&h->cpu.xmm[1].q[0], &x, 8);
-        h->cpu.mxcsr = 0x1f80 | rc << 13;
-        assert_int_equal(harness_exec(h, code, sizeof(code)), STOP_NONE);
-        assert_int_equal((int64_t)h->cpu.gpr[RAX], want[rc]);
-        assert_int_equal(h->cpu.mxcsr, (0x1f80 | rc << 13 | MXCSR_PE));
+        src(0x4004000000000000ull, MXCSR_DEFAULT | rc << MXCSR_RC_SHIFT);
+        CHECK(c_cvtsd2si_r64);
+        assert_int_equal((int64_t)k.emu.st.gpr[RAX], want[rc]);
     }
 }
 
+/* The upper lane of the destination is kept. */
 static void test_cvtsi2sd_keeps_upper_lane(void **state)
 {
-    struct ora *o = *state;
-    struct harness *h = &o->h;
-    static const uint8_t code[] = {0xf2, 0x48, 0x0f, 0x2a, 0xc0};  /* cvtsi2sd xmm0, rax */
-    h->cpu.gpr[RAX] = (uint64_t)-3;
-    h->cpu.xmm[0].q[1] = 0x0123456789abcdef;
-    h->cpu.mxcsr = 0x1f80;
-    assert_int_equal(harness_exec(h, code, sizeof(code)), STOP_NONE);
-    assert_int_equal(h->cpu.xmm[0].q[0], 0xc008000000000000);      /* -3.0 */
-    assert_int_equal(h->cpu.xmm[0].q[1], 0x0123456789abcdef);
+    src(0, MXCSR_DEFAULT);
+    k.in.gpr[RAX] = (uint64_t)-3;
+    CHECK(c_cvtsi2sd_r64);
+    assert_int_equal(k.emu.st.xmm[0].q[0], 0xc008000000000000ull);
+}
+
+/* 2^24 + 1 from memory is not representable in float: rounded, with PE. */
+static void test_cvtsi2ss_m32_inexact(void **state)
+{
+    src(0, MXCSR_DEFAULT);
+    k.in.gpr[RSI] = HARNESS_DATA + 0x40;
+    uint32_t v = 0x1000001;
+    memcpy(k.data + 0x40, &v, 4);
+    CHECK(c_cvtsi2ss_m32);
+}
+
+/* Float NaN to int32: the 32-bit indefinite 0x80000000. */
+static void test_cvttss2si_nan(void **state)
+{
+    src(0xffc12345ull, MXCSR_DEFAULT);
+    CHECK(c_cvttss2si_r32);
+}
+
+/* Double to float overflow: +Inf with OE and PE; an SNaN input becomes a QNaN with IE. */
+static void test_cvtsd2ss_overflow_and_snan(void **state)
+{
+    src(0x47f0000000000000ull, MXCSR_DEFAULT);
+    CHECK(c_cvtsd2ss);
+    src(0x7ff0000000000001ull, MXCSR_DEFAULT);
+    CHECK(c_cvtsd2ss);
+}
+
+/* The packed double -> int32 conversion zeroes the upper 64 bits of the destination. */
+static void test_cvtpd2dq_zeroes_upper_half(void **state)
+{
+    src(0xc00c000000000000ull /* -3.5 */, MXCSR_DEFAULT);
+    k.in.xmm[1].q[1] = 0x41e0000000000000ull;   /* 2^31: indefinite */
+    CHECK(c_cvtpd2dq);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_cvtsi2ss_cvtsi2sd_match_cpu, ora_reset_counts),
-        cmocka_unit_test_setup(test_float_to_int_match_cpu_including_indefinite, ora_reset_counts),
-        cmocka_unit_test_setup(test_xmm_conversions_match_cpu, ora_reset_counts),
-        cmocka_unit_test_setup(test_unmasked_conversion_exceptions_raise_sigfpe_like_cpu,
-                               ora_reset_counts),
         cmocka_unit_test(test_cvttsd2si_nan_gives_integer_indefinite),
+        cmocka_unit_test(test_cvttsd2si_r32_out_of_range),
+        cmocka_unit_test(test_cvttsd2si_r32_truncates_into_range),
         cmocka_unit_test(test_cvtsd2si_rounds_per_mxcsr),
         cmocka_unit_test(test_cvtsi2sd_keeps_upper_lane),
+        cmocka_unit_test(test_cvtsi2ss_m32_inexact),
+        cmocka_unit_test(test_cvttss2si_nan),
+        cmocka_unit_test(test_cvtsd2ss_overflow_and_snan),
+        cmocka_unit_test(test_cvtpd2dq_zeroes_upper_half),
     };
-    return cmocka_run_group_tests(tests, ora_group_setup, ora_group_teardown);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

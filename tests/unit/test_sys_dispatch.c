@@ -13,16 +13,26 @@
 #include <cmocka.h>
 
 #include "cpu/flags.h"
+#include "run.h"
 #include "sys_test.h"
 
+#define CODE 0x401000ull   /* SYSCALL; then a spin loop */
+
+/* Executes a real SYSCALL instruction at CODE through the run loop's step. */
 static int64_t dispatch(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
 {
+    static const uint8_t code[] = {0x0f, 0x05, 0xeb, 0xfe};
     struct cpu *c = &T->cpu;
+    if (!mem_vma_at(&E->mem, CODE)) {
+        assert_int_equal(mem_map(&E->mem, CODE, 4096, GPROT_READ | GPROT_EXEC, 0, "code"), 0);
+        assert_int_equal(mem_poke(&E->mem, CODE, code, sizeof code), 0);
+    }
+    c->rip = CODE;
     c->gpr[RAX] = nr;
     c->gpr[RDI] = a0;
     c->gpr[RSI] = a1;
     c->gpr[RDX] = a2;
-    sys_dispatch(E, T);
+    assert_int_equal(run_step(E, T, 1), STOP_SYSCALL);
     return (int64_t)c->gpr[RAX];
 }
 

@@ -1,6 +1,6 @@
 /* test_sys_mm.c — mmap, munmap, mprotect, madvise, brk and mremap as man 2 mmap describes
- * them and as Go uses them (reference §3.2): errors, hints, MAP_FIXED commits inside
- * reservations, file-backed private mappings. */
+ * them and as Go uses them (runtime/mem_linux.go, mallocinit in runtime/malloc.go): errors,
+ * hints, MAP_FIXED commits inside reservations, file-backed private mappings. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -16,7 +16,7 @@
 
 #define RW (GPROT_READ | GPROT_WRITE)
 #define PRIV_ANON (LINUX_MAP_PRIVATE | LINUX_MAP_ANONYMOUS)
-#define FD_NONE 0xffffffffull   /* Go 1.19 passes fd -1 zero-extended (reference §3.1) */
+#define FD_NONE 0xffffffffull   /* Go passes fd -1 zero-extended (sysMmap: MOVL fd, R8) */
 
 static int64_t anon(uint64_t addr, uint64_t len, int prot, int flags)
 {

@@ -1,6 +1,6 @@
 /* test_sys_poll.c — epoll as Go's netpoller uses it (packed 12-byte events, the data word
- * round-trips, reference §3.1) and poll/ppoll: ready answers at once, waits become scheduler
- * blocks on one fd with the right deadline. */
+ * round-trips: EPOLL_PACKED in include/uapi/linux/eventpoll.h) and poll/ppoll: ready answers
+ * at once, waits become scheduler blocks on one fd with the right deadline. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -103,7 +103,8 @@ static void test_epoll_ctl_errors_and_del_without_event(void **state)
 
 static void test_epoll_ctl_on_regular_file_is_eperm(void **state)
 {
-    /* Go falls back to blocking I/O for files on this answer (reference §3.1). */
+    /* Go falls back to blocking I/O for files on this answer (newFile in os/file_unix.go;
+     * man 2 epoll_ctl, EPERM). */
     setup_epoll();
     int fd = open("/proc/self/exe", O_RDONLY);
     assert_int_equal(SYS(sys_epoll_ctl, (uint64_t)epfd, EPOLL_CTL_ADD_, (uint64_t)fd, EV), -EPERM);

@@ -1,6 +1,6 @@
 /* test_sys_signal.c — rt_sigaction, rt_sigprocmask and sigaltstack against man 2 sigaction /
  * sigprocmask / sigaltstack: argument checks, KILL/STOP rules, old values, and the kernel
- * struct layouts Go passes (reference §5.1). */
+ * struct layouts Go passes (sigactiont and stackt in runtime/defs_linux_amd64.go). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +17,7 @@
 #define KILLSTOP ((1ull << 8) | (1ull << 18))
 #define SIGURG_ 23
 
-/* Go's installed action (reference §5.1). */
+/* Go's installed action (setsig in runtime/os_linux.go). */
 static const struct linux_sigaction go_action = {0x45e9e0, 0x1c000004, 0x45eb20, ~0ull};
 
 static void test_rt_sigaction_sigsetsize_must_be_8(void **state)

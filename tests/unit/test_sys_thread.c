@@ -1,6 +1,6 @@
-/* test_sys_thread.c — clone (the child is a register-exact copy, reference §4.1), futex
- * wait/wake (EAGAIN, EFAULT, EINVAL, timeouts, wake counts, §4.3) and signal sending
- * (tgkill/tkill/kill validation, pending bits). */
+/* test_sys_thread.c — clone (the child is a register-exact copy: copy_thread in
+ * arch/x86/kernel/process.c), futex wait/wake (EAGAIN, EFAULT, EINVAL, timeouts, wake counts:
+ * man 2 futex) and signal sending (tgkill/tkill/kill validation, pending bits). */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -179,9 +179,10 @@ static void test_clone_child_copies_every_register(void **state)
     T->sigmask = ~0ull;
     int64_t tid = SYS(sys_clone, GO_CLONE_FLAGS, 0xc00004a000, 0, 0, 0xc00003a090);
     assert_true(tid > T->tid);
-    struct thread *c = sys_find_thread(E, (int)tid);
+    struct thread *c = thread_find(E, (int)tid);
     assert_non_null(c);
-    assert_ptr_equal(c->cpu.thread, c);
+    assert_ptr_equal(thread_of(&c->cpu), c);
+    assert_ptr_equal(c->cpu.hooks, &process_cpu_hooks);
     assert_ptr_equal(c->cpu.mem, &E->mem);
     assert_int_equal(c->state, THREAD_RUNNABLE);
     assert_int_equal(c->cpu.gpr[RAX], 0);
@@ -214,7 +215,7 @@ static void test_clone_without_stack_keeps_parent_rsp(void **state)
     T->cpu.gpr[RSP] = 0x7ffe0000;
     int64_t tid = SYS(sys_clone, GO_CLONE_FLAGS & ~LINUX_CLONE_SETTLS, 0);
     assert_true(tid > 0);
-    assert_int_equal(sys_find_thread(E, (int)tid)->cpu.gpr[RSP], 0x7ffe0000);
+    assert_int_equal(thread_find(E, (int)tid)->cpu.gpr[RSP], 0x7ffe0000);
 }
 
 static void test_clone_settid_flags_store_the_child_tid(void **state)
@@ -227,7 +228,7 @@ static void test_clone_settid_flags_store_the_child_tid(void **state)
     peek(WORD + 4, &ctid, 4);
     assert_int_equal(ptid, tid);
     assert_int_equal(ctid, tid);
-    assert_int_equal(sys_find_thread(E, (int)tid)->clear_child_tid, WORD + 4);
+    assert_int_equal(thread_find(E, (int)tid)->clear_child_tid, WORD + 4);
 }
 
 static void test_clone_thread_without_sighand_is_einval(void **state)

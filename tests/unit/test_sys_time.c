@@ -111,7 +111,7 @@ static void test_nanosleep_zero_yields_without_blocking(void **state)
 {
     set_ts(0, 0);
     assert_int_equal(SYS(sys_nanosleep, TS, 0), 0);
-    assert_int_equal(T->cpu.stop, STOP_YIELD);
+    assert_int_equal(T->yield, 1);
     assert_int_equal(T->state, THREAD_RUNNABLE);
 }
 

@@ -2,8 +2,8 @@
  * checked at compile time, constants the syscall layer names, and converters named by
  * direction (host_to_guest_*, guest_to_host_*). Host types never cross into guest memory
  * except through these converters (qemu linux-user's target_* structs, Blink's linux.h). */
-#ifndef GOEMU_LINUX_ABI_H
-#define GOEMU_LINUX_ABI_H
+#ifndef GOEMU_ABI_LINUX_ABI_H
+#define GOEMU_ABI_LINUX_ABI_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,13 +20,39 @@
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
 #define LINUX_PATH_MAX 4096
 
+/* Signal numbers of the guest (arch/x86/include/uapi/asm/signal.h): the one spelling the CPU,
+ * the process layer and the syscalls use, whatever the host's <signal.h> says. */
 #define LINUX_SIG_DFL 0
 #define LINUX_SIG_IGN 1
 #define LINUX_NSIG 64
+#define LINUX_SIGINT 2
+#define LINUX_SIGILL 4
+#define LINUX_SIGTRAP 5
+#define LINUX_SIGBUS 7
+#define LINUX_SIGFPE 8
 #define LINUX_SIGKILL 9
 #define LINUX_SIGSEGV 11
 #define LINUX_SIGPIPE 13
+#define LINUX_SIGCONT 18
 #define LINUX_SIGSTOP 19
+#define LINUX_SIGTSTP 20
+#define LINUX_SIGTTIN 21
+#define LINUX_SIGTTOU 22
+#define LINUX_SIGSYS 31
+
+/* si_code values (include/uapi/asm-generic/siginfo.h). */
+#define LINUX_SI_USER 0
+#define LINUX_SI_KERNEL 0x80
+#define LINUX_SI_TKILL (-6)
+#define LINUX_ILL_ILLOPN 2
+#define LINUX_FPE_INTDIV 1
+#define LINUX_FPE_FLTDIV 3
+#define LINUX_FPE_FLTOVF 4
+#define LINUX_FPE_FLTUND 5
+#define LINUX_FPE_FLTRES 6
+#define LINUX_FPE_FLTINV 7
+#define LINUX_SEGV_MAPERR 1
+#define LINUX_SEGV_ACCERR 2
 #define LINUX_SA_SIGINFO 0x00000004u
 #define LINUX_SA_RESTORER 0x04000000u
 #define LINUX_SA_ONSTACK 0x08000000u
@@ -157,7 +183,8 @@ struct linux_stat {
 };
 _Static_assert(sizeof(struct linux_stat) == 144, "struct stat is 144 bytes on x86-64");
 
-/* Kernel struct sigaction as rt_sigaction sees it (reference §5.1): not glibc's layout. */
+/* Kernel struct sigaction as rt_sigaction sees it (include/linux/signal_types.h): not glibc's
+ * layout. */
 struct linux_sigaction {
     uint64_t handler;
     uint64_t flags;

@@ -1,17 +1,15 @@
-/* mem.c — guest address space: a three-level page table from guest page to host page, the
- * sorted mapping list Linux calls VMAs, and the slow paths behind the TLB fast path.
+/* aspace.c — guest address space: a three-level page table from guest page to host page, the
+ * sorted mapping list Linux calls VMAs, and the TLB refill behind the CPU's fast path.
  * Every mapping gets its own anonymous host memory (MAP_NORESERVE, so PROT_NONE reservations
  * of hundreds of MB cost nothing until touched); protections are enforced here, not by the host. */
-#include "mem.h"
+#include "mem/aspace.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
-#include "exec.h"
-#include "insn.h"
 
 /* Page-table entry: host page address | PTE_* bits (host pages are 4 KiB aligned). */
 enum { PTE_R = GPROT_READ, PTE_W = GPROT_WRITE, PTE_X = GPROT_EXEC, PTE_CODE = 8, PTE_PRESENT = 16 };
@@ -167,6 +165,10 @@ static int vma_insert(struct mem *m, uint64_t a, uint64_t b, int prot, int flags
     size_t i = 0;
     while (i < m->nvmas && m->vmas[i].start < a)
         i++;
+    /* The list stays sorted and non-overlapping: callers removed [a, b) first. */
+    GOEMU_ASSERT(a < b && !(a & GUEST_PAGE_MASK) && !(b & GUEST_PAGE_MASK));
+    GOEMU_ASSERT(i == 0 || m->vmas[i - 1].end <= a);
+    GOEMU_ASSERT(i == m->nvmas || b <= m->vmas[i].start);
     memmove(&m->vmas[i + 1], &m->vmas[i], (m->nvmas - i) * sizeof(struct vma));
     m->nvmas++;
     struct vma *v = &m->vmas[i];
@@ -404,117 +406,6 @@ void *mem_page_ptr(struct mem *m, uint64_t addr, int prot)
     return (void *)(host + (addr & GUEST_PAGE_MASK));
 }
 
-/* A non-canonical address is #GP (SIGSEGV, SI_KERNEL, no address) before any paging; through
- * an RSP/RBP base it is a stack-segment fault, which Linux reports as SIGBUS. */
-static _Noreturn void noncanonical_fault(struct cpu *c)
-{
-    const struct insn *i = cpu_current_insn(c);
-    if (i && i->m_seg == SEG_NONE && (i->m_base == RSP || i->m_base == RBP))
-        cpu_raise(c, SIGBUS, SI_KERNEL, 0, 12, 0);
-    cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
-}
-
-_Noreturn void mem_fault(struct cpu *c, uint64_t a, int is_write)
-{
-    if (!guest_canonical(a))
-        noncanonical_fault(c);
-    uint64_t pte = pte_get(c->mem, a);
-    /* The kernel half is mapped, but only for the kernel: a protection fault on a page the
-     * guest cannot see, which Linux reports as SEGV_MAPERR at the address. */
-    int kernel = a >= GUEST_ADDR_LIMIT;
-    if (kernel) {
-        /* Measured by goemu-oracle on this host: an FS/GS-relative access whose offset
-         * (before the segment base is added) is non-canonical is #GP even when the final
-         * address is a canonical kernel address. */
-        const struct insn *i = cpu_current_insn(c);
-        if (i && i->m_seg != SEG_NONE && !guest_canonical(a - c->segbase[i->m_seg]))
-            cpu_raise(c, SIGSEGV, SI_KERNEL, 0, 13, 0);
-    }
-    int present = kernel || (pte & PTE_PRESENT);
-    /* Linux: SEGV_ACCERR when a mapping (VMA) exists but forbids the access, else
-     * SEGV_MAPERR; x86 page-fault error code: 4 user | 2 write | 1 protection (the page was
-     * present in the page table; reference §5.2). */
-    int code = !kernel && mem_vma_at(c->mem, a) ? SEGV_ACCERR : SEGV_MAPERR;
-    int err = 4 | (is_write ? 2 : 0) | (present ? 1 : 0);
-    cpu_raise(c, SIGSEGV, code, a, 14, err);
-}
-
-static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot);
-
-/* Checks [a, a+size) for an access with prot and faults precisely if it is denied: first
- * canonical form (the CPU checks the whole access before paging), then page by page. A
- * read for a read-modify-write instruction is checked, and reported, as a write. */
-static void check_access(struct cpu *c, uint64_t a, unsigned size, int prot)
-{
-    if (!guest_canonical(a) || !guest_canonical(a + size - 1))
-        noncanonical_fault(c);
-    if (prot == GPROT_READ) {
-        const struct insn *i = cpu_current_insn(c);
-        if (i && (i->iflags & INSN_RMW))
-            prot = GPROT_READ | GPROT_WRITE;
-    }
-    uint64_t bad = first_denied(c->mem, a, size, prot);
-    if (bad != a + size)
-        mem_fault(c, bad, (prot & GPROT_WRITE) != 0);
-}
-
-/* First address in [a, a+size) whose page does not allow prot, or a+size if all do. */
-static uint64_t first_denied(struct mem *m, uint64_t a, unsigned size, int prot)
-{
-    if (!mem_page_ptr(m, a, prot))
-        return a;
-    uint64_t last = a + size - 1;
-    if ((last & ~GUEST_PAGE_MASK) != (a & ~GUEST_PAGE_MASK) && !mem_page_ptr(m, last, prot))
-        return last & ~GUEST_PAGE_MASK;
-    return a + size;
-}
-
-uint64_t mem_ld_slow(struct cpu *c, uint64_t a, unsigned size)
-{
-    if (first_denied(c->mem, a, size, GPROT_READ) != a + size || !guest_canonical(a + size - 1))
-        check_access(c, a, size, GPROT_READ);
-    uint8_t buf[8] = {0};
-    for (unsigned k = 0; k < size; k++)
-        buf[k] = *(uint8_t *)mem_page_ptr(c->mem, a + k, GPROT_READ);
-    uint64_t v;
-    memcpy(&v, buf, 8);
-    return v;
-}
-
-void mem_st_slow(struct cpu *c, uint64_t a, unsigned size, uint64_t v)
-{
-    check_access(c, a, size, GPROT_WRITE);
-    uint8_t buf[8];
-    memcpy(buf, &v, 8);
-    for (unsigned k = 0; k < size; k++)
-        *(uint8_t *)mem_page_ptr(c->mem, a + k, GPROT_WRITE) = buf[k];
-}
-
-void mem_ld128(struct cpu *c, uint64_t a, xmm_t *out)
-{
-    void *p = mem_tlb(c->mem->tlb_r, a, 16);
-    if (p) {
-        memcpy(out, p, 16);
-        return;
-    }
-    check_access(c, a, 16, GPROT_READ);
-    out->q[0] = mem_ld_slow(c, a, 8);
-    out->q[1] = mem_ld_slow(c, a + 8, 8);
-}
-
-void mem_st128(struct cpu *c, uint64_t a, const xmm_t *v)
-{
-    void *p = mem_tlb(c->mem->tlb_w, a, 16);
-    if (p) {
-        memcpy(p, v, 16);
-        return;
-    }
-    /* Check all 16 bytes before writing any, so a fault has no partial effect. */
-    check_access(c, a, 16, GPROT_WRITE);
-    mem_st_slow(c, a, 8, v->q[0]);
-    mem_st_slow(c, a + 8, 8, v->q[1]);
-}
-
 size_t mem_fetch_code(struct mem *m, uint64_t rip, uint8_t *buf, size_t n)
 {
     size_t got = 0;
@@ -530,30 +421,25 @@ size_t mem_fetch_code(struct mem *m, uint64_t rip, uint8_t *buf, size_t n)
     return got;
 }
 
-/* ---- checked copies for syscalls and the loader ------------------------------------------ */
 
-static int range_check(struct mem *m, uint64_t a, size_t n, int prot)
+/* ---- lookups for the CPU's fault path and the checked copies ----------------------------- */
+
+int mem_page_mapped(const struct mem *m, uint64_t a)
 {
-    if (n == 0)
-        return 0;
-    if (a >= GUEST_ADDR_LIMIT || n > GUEST_ADDR_LIMIT - a)
-        return -EFAULT;
-    for (uint64_t p = a & ~GUEST_PAGE_MASK; p < a + n; p += GUEST_PAGE_SIZE) {
-        uint64_t pte = pte_get(m, p);
-        if (!(pte & PTE_PRESENT) || (pte & (unsigned)prot) != (unsigned)prot)
-            return -EFAULT;
-    }
-    return 0;
+    return (pte_get(m, a) & PTE_PRESENT) != 0;
 }
 
-static uint8_t *host_byte(struct mem *m, uint64_t a)
+void *mem_host_addr(const struct mem *m, uint64_t a, int prot)
 {
+    if (a >= GUEST_ADDR_LIMIT)
+        return NULL;
     uint64_t pte = pte_get(m, a);
+    if (!(pte & PTE_PRESENT) || (pte & (unsigned)prot) != (unsigned)prot)
+        return NULL;
     return (uint8_t *)(uintptr_t)(pte & ~PTE_FLAGS) + (a & GUEST_PAGE_MASK);
 }
 
-/* A host-side write is about to change guest page a: decoded code from it is stale. */
-static void note_guest_write(struct mem *m, uint64_t a)
+void mem_note_host_write(struct mem *m, uint64_t a)
 {
     uint64_t *slot = pte_slot(m, a, 0);
     if (slot && (*slot & PTE_CODE)) {
@@ -561,91 +447,4 @@ static void note_guest_write(struct mem *m, uint64_t a)
         m->code_dirty = 1;
         m->tlb_x[(a >> 12) & (TLB_SIZE - 1)].tag = ~0ull;
     }
-}
-
-/* Copies between guest and host page by page; range already checked. */
-static void copy_pages(struct mem *m, uint64_t a, void *host, size_t n, int to_guest)
-{
-    uint8_t *h = host;
-    while (n) {
-        size_t in_page = GUEST_PAGE_SIZE - (a & GUEST_PAGE_MASK);
-        size_t k = in_page < n ? in_page : n;
-        if (to_guest) {
-            note_guest_write(m, a);
-            memcpy(host_byte(m, a), h, k);
-        } else {
-            memcpy(h, host_byte(m, a), k);
-        }
-        a += k;
-        h += k;
-        n -= k;
-    }
-}
-
-int mem_copy_from(struct mem *m, void *dst, uint64_t src, size_t n)
-{
-    int r = range_check(m, src, n, GPROT_READ);
-    if (r)
-        return r;
-    copy_pages(m, src, dst, n, 0);
-    return 0;
-}
-
-int mem_copy_to(struct mem *m, uint64_t dst, const void *src, size_t n)
-{
-    int r = range_check(m, dst, n, GPROT_WRITE);
-    if (r)
-        return r;
-    copy_pages(m, dst, (void *)src, n, 1);
-    return 0;
-}
-
-int mem_poke(struct mem *m, uint64_t dst, const void *src, size_t n)
-{
-    int r = range_check(m, dst, n, GPROT_NONE);
-    if (r)
-        return r;
-    copy_pages(m, dst, (void *)src, n, 1);
-    return 0;
-}
-
-long mem_read_cstr(struct mem *m, uint64_t src, char *buf, size_t max)
-{
-    for (size_t k = 0; k < max; k++) {
-        if (range_check(m, src + k, 1, GPROT_READ))
-            return -EFAULT;
-        buf[k] = (char)*host_byte(m, src + k);
-        if (!buf[k])
-            return (long)k;
-    }
-    if (max)
-        buf[max - 1] = 0;
-    return -ENAMETOOLONG;
-}
-
-int mem_iov(struct mem *m, uint64_t addr, size_t len, int prot, struct iovec *iov, int max)
-{
-    int r = range_check(m, addr, len, prot);
-    if (r)
-        return r;
-    int n = 0;
-    while (len) {
-        size_t in_page = GUEST_PAGE_SIZE - (addr & GUEST_PAGE_MASK);
-        size_t k = in_page < len ? in_page : len;
-        uint8_t *h = host_byte(m, addr);
-        if (prot & GPROT_WRITE)
-            note_guest_write(m, addr);
-        if (n > 0 && (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len == h) {
-            iov[n - 1].iov_len += k;
-        } else {
-            if (n == max)
-                break;  /* caller gets a short transfer, as with a short read */
-            iov[n].iov_base = h;
-            iov[n].iov_len = k;
-            n++;
-        }
-        addr += k;
-        len -= k;
-    }
-    return n;
 }

@@ -1,7 +1,8 @@
-/* emu.c — process-wide services: the guest's clocks and death by signal.
+/* process.c — process-wide services: the guest's clocks (and RDTSC's), ids, teardown and
+ * death by signal.
  * In --deterministic mode time is virtual (1 ns per retired instruction, plus the time all
  * threads spent asleep), so runs are identical on any machine (issue: trace determinism). */
-#include "emu.h"
+#include "proc/process.h"
 
 #include "cpu/exec.h"
 #include "elf/symbols.h"
@@ -41,6 +42,13 @@ unsigned emu_guest_id(const struct emu *e, unsigned host_id)
 {
     return e->opt.deterministic ? 1000 : host_id;
 }
+
+uint64_t process_tsc(struct cpu *c)
+{
+    return (uint64_t)emu_monotonic_ns(thread_of(c)->emu);
+}
+
+const struct cpu_hooks process_cpu_hooks = {.tsc = process_tsc};
 
 int64_t emu_monotonic_ns(struct emu *e)
 {

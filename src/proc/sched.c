@@ -1,6 +1,7 @@
-/* sched.c — guest threads on one host thread: round robin in fixed instruction quanta, so a
- * run is reproducible. Blocked threads (futex, sleep, fd) wait here; when every thread is
- * blocked, goemu sleeps in ppoll until the earliest deadline or fd readiness. */
+/* sched.c — blocking and waking guest threads, which all run on one host thread: futex,
+ * sleep and fd waits park a thread here; when every thread is blocked, goemu sleeps in ppoll
+ * until the earliest deadline, fd readiness or a host signal. The order in which threads run
+ * is the run loop's (src/run.c). */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,45 +10,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "cpu/exec.h"
-#include "emu.h"
+#include "mem/uaccess.h"
+#include "proc/signal.h"
 
 #define MAX_POLL_FDS 256
-
-struct thread *thread_new(struct emu *e)
-{
-    struct thread *t = calloc(1, sizeof(*t));
-    if (!t)
-        return NULL;
-    cpu_init(&t->cpu, &e->mem);
-    t->cpu.thread = t;
-    t->emu = e;
-    t->tid = e->next_tid++;
-    t->state = THREAD_RUNNABLE;
-    t->deadline_ns = -1;
-    /* No altstack: size 0. The main thread's raw flags are 0 as on Linux (measured in
-     * tests/unit/test_sigframe.c); clone gives new threads SS_DISABLE (sys_thread.c). */
-    t->altstack.flags = 0;
-    struct thread **pp = &e->threads;
-    while (*pp)
-        pp = &(*pp)->next;
-    *pp = t;
-    e->nthreads_live++;
-    return t;
-}
-
-void thread_exit(struct emu *e, struct thread *t)
-{
-    if (t->clear_child_tid) {
-        uint32_t zero = 0;
-        if (mem_copy_to(&e->mem, t->clear_child_tid, &zero, 4) == 0)
-            sched_futex_wake(e, t->clear_child_tid, 1);
-    }
-    t->state = THREAD_EXITED;
-    t->cpu.stop = STOP_EXIT;
-    if (--e->nthreads_live == 0)
-        e->exited = 1;  /* the last thread's exit ends the process (status set by the caller) */
-}
 
 void sched_block(struct thread *t, enum block_kind kind, int64_t deadline_ns)
 {
@@ -59,7 +25,6 @@ void sched_block(struct thread *t, enum block_kind kind, int64_t deadline_ns)
         t->timeout_result = 0;
     if (kind == BLOCK_FD)
         t->cpu.rip -= 2;  /* re-execute the 2-byte SYSCALL when the fd is ready */
-    t->cpu.stop = STOP_SYSCALL_BLOCKED;
 }
 
 static void wake(struct thread *t)
@@ -148,7 +113,7 @@ static int64_t earliest_deadline(struct emu *e, int *any_fd)
 }
 
 /* Every live thread is blocked: sleep until something can run. */
-static void wait_idle(struct emu *e)
+void sched_wait_idle(struct emu *e)
 {
     int any_fd;
     int64_t deadline = earliest_deadline(e, &any_fd);
@@ -169,7 +134,7 @@ static void wait_idle(struct emu *e)
     wake_ready(e, wait);
 }
 
-static struct thread *next_runnable(struct emu *e, struct thread *after)
+struct thread *sched_next_runnable(struct emu *e, struct thread *after)
 {
     struct thread *t = after && after->next ? after->next : e->threads;
     for (struct thread *start = t; t;) {
@@ -182,47 +147,4 @@ static struct thread *next_runnable(struct emu *e, struct thread *after)
     return NULL;
 }
 
-static void reap_exited(struct emu *e)
-{
-    struct thread **pp = &e->threads;
-    while (*pp) {
-        struct thread *t = *pp;
-        if (t->state == THREAD_EXITED && t != e->current) {
-            *pp = t->next;
-            free(t);
-        } else {
-            pp = &t->next;
-        }
-    }
-}
-
-int sched_run(struct emu *e)
-{
-    struct thread *t = NULL;
-    uint64_t rounds = 0;
-    while (!e->exited) {
-        if ((++rounds & 7) == 0 || !next_runnable(e, t))
-            wake_ready(e, 0);
-        struct thread *next = next_runnable(e, t);
-        if (!next) {
-            wait_idle(e);
-            continue;
-        }
-        t = next;
-        e->current = t;
-        if (sig_wants_wake(e, t))
-            sig_deliver(e, t);  /* signals are taken at instruction boundaries, here */
-        e->quantum_start = t->cpu.icount;
-        enum cpu_stop why = cpu_run(&t->cpu, e->opt.quantum);
-        e->total_icount += t->cpu.icount - e->quantum_start;
-        e->quantum_start = t->cpu.icount;
-        if (why == STOP_FAULT)
-            sig_deliver_fault(e, t);
-        if (t->state == THREAD_EXITED) {
-            e->current = NULL;
-            reap_exited(e);
-            t = NULL;
-        }
-    }
-    return e->exit_status;
-}
+int sched_poll(struct emu *e) { return wake_ready(e, 0); }

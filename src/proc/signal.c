@@ -1,8 +1,10 @@
-/* signal_deliver.c — delivering signals to guest handlers the way Linux does: which pending
- * signal goes first, the exact rt_sigframe (reference §5.2) on the thread's sigaltstack when
+/* signal.c — the guest's signal model, as Linux's kernel/signal.c and
+ * arch/x86/kernel/signal.c keep it: generation (sig_post), which pending signal goes first,
+ * the exact rt_sigframe (x64_setup_rt_frame in arch/x86/kernel/signal_64.c) on the thread's
+ * sigaltstack when
  * SA_ONSTACK applies, handler entry registers, mask updates, rt_sigreturn restoring
- * everything from the (possibly modified) frame, default actions, synchronous faults, and
- * host signals forwarded to the guest. docs/signals.md describes the whole path. */
+ * everything from the (possibly modified) frame, default actions and synchronous faults.
+ * Host signals sent to goemu are forwarded by hostsig.c. docs/signals.md describes the path. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,13 +15,12 @@
 
 #include "cpu/exec.h"
 #include "cpu/flags.h"
-#include "emu.h"
-#include "syscalls/linux_abi.h"
-#include "syscalls/sigstate.h"
-#include "syscalls/syscalls.h"
+#include "abi/linux_abi.h"
+#include "proc/signal.h"
 
-/* Offsets inside the frame, from the handler-entry rsp (measured layout, reference §5.2;
- * checked against a kernel-built frame by tests/unit/test_sigframe.c). */
+/* Offsets inside the frame, from the handler-entry rsp (struct rt_sigframe in
+ * arch/x86/include/asm/sigframe.h, filled by x64_setup_rt_frame; checked against a
+ * kernel-built frame by tests/unit/test_sigframe.c). */
 enum {
     F_RESTORER = 0,
     F_UC = 8,                 /* struct ucontext */
@@ -58,8 +59,8 @@ enum {
  * TF and RF have no effect in goemu). */
 #define FIX_EFLAGS (FLAGS_ARITH | FLAG_DF | FLAG_AC)
 /* Signals next_signal dequeues before any other (kernel/signal.c SYNCHRONOUS_MASK). */
-#define SYNCHRONOUS_MASK (sig_bit(SIG_SIGSEGV) | sig_bit(SIG_SIGBUS) | sig_bit(SIG_SIGILL) | \
-                          sig_bit(SIG_SIGTRAP) | sig_bit(SIG_SIGFPE) | sig_bit(SIG_SIGSYS))
+#define SYNCHRONOUS_MASK (sig_bit(LINUX_SIGSEGV) | sig_bit(LINUX_SIGBUS) | sig_bit(LINUX_SIGILL) | \
+                          sig_bit(LINUX_SIGTRAP) | sig_bit(LINUX_SIGFPE) | sig_bit(LINUX_SIGSYS))
 
 static void put64(uint8_t *b, unsigned off, uint64_t v) { memcpy(b + off, &v, 8); }
 static void put32(uint8_t *b, unsigned off, uint32_t v) { memcpy(b + off, &v, 4); }
@@ -71,6 +72,132 @@ static uint32_t get32(const uint8_t *b, unsigned off) { uint32_t v; memcpy(&v, b
 static _Noreturn void die_by(struct emu *e, int sig)
 {
     emu_die_signal(e, sig);
+}
+
+/* ---- shared rules --------------------------------------------------------------- */
+
+enum sig_default sig_default_action(int sig)
+{
+    switch (sig) {
+    case 17: case LINUX_SIGCONT: case 23: case 28:      /* CHLD CONT URG WINCH */
+        return SIGDFL_IGNORE;
+    case 3: case LINUX_SIGILL: case LINUX_SIGTRAP: case 6: case LINUX_SIGBUS: case LINUX_SIGFPE:
+    case LINUX_SIGSEGV: case 24: case 25: case LINUX_SIGSYS:  /* QUIT ILL TRAP ABRT BUS FPE SEGV XCPU XFSZ SYS */
+        return SIGDFL_CORE;
+    case LINUX_SIGSTOP: case LINUX_SIGTSTP: case LINUX_SIGTTIN: case LINUX_SIGTTOU:
+        return SIGDFL_STOP;
+    default:
+        return SIGDFL_TERM;
+    }
+}
+
+int sig_handler_ignored(const struct emu *e, int sig)
+{
+    uint64_t h = e->sigactions[sig].handler;
+    return h == LINUX_SIG_IGN || (h == LINUX_SIG_DFL && sig_default_action(sig) == SIGDFL_IGNORE);
+}
+
+/* The stack grows down: the top byte belongs to the stack, the bottom one does not. */
+int sig_on_altstack(const struct thread *t, uint64_t sp)
+{
+    const struct guest_sigaltstack *s = &t->altstack;
+    if (s->flags & LINUX_SS_AUTODISARM)  /* cannot be on it, by construction (on_sig_stack) */
+        return 0;
+    return sp > s->sp && sp - s->sp <= s->size;
+}
+
+int32_t sig_altstack_flags(const struct thread *t, uint64_t sp)
+{
+    if (t->altstack.size == 0)
+        return LINUX_SS_DISABLE;
+    return sig_on_altstack(t, sp) ? LINUX_SS_ONSTACK : 0;
+}
+
+int64_t sig_set_altstack(struct thread *t, uint64_t sp, int32_t flags, uint64_t size)
+{
+    int32_t mode = flags & ~(int32_t)LINUX_SS_AUTODISARM;
+    if (sig_on_altstack(t, t->cpu.gpr[RSP]))
+        return -EPERM;
+    if (mode != 0 && mode != LINUX_SS_ONSTACK && mode != LINUX_SS_DISABLE)
+        return -EINVAL;
+    if (mode == LINUX_SS_DISABLE) {
+        sp = 0;
+        size = 0;
+    } else if (size < LINUX_MINSIGSTKSZ) {
+        return -ENOMEM;
+    }
+    t->altstack = (struct guest_sigaltstack){sp, flags, size};
+    return 0;
+}
+
+/* The thread group leader: the thread whose tid is the pid, while it lives. */
+static struct thread *leader(const struct emu *e)
+{
+    struct thread *first = NULL;
+    for (struct thread *t = e->threads; t; t = t->next) {
+        if (t->state == THREAD_EXITED)
+            continue;
+        if (t->tid == e->pid)
+            return t;
+        if (!first)
+            first = t;
+    }
+    return first;
+}
+
+struct thread *sig_process_target(const struct emu *e, int sig)
+{
+    struct thread *l = leader(e);
+    if (l && !(l->sigmask & sig_bit(sig)))
+        return l;
+    for (struct thread *t = e->threads; t; t = t->next)
+        if (t->state != THREAD_EXITED && !(t->sigmask & sig_bit(sig)))
+            return t;
+    return NULL;
+}
+
+/* ---- generation (kernel/signal.c send_signal) ------------------------------------------------- */
+
+void sig_flush_pending(struct emu *e, uint64_t set)
+{
+    e->sigpending &= ~set;
+    for (struct thread *t = e->threads; t; t = t->next)
+        t->sigpending &= ~set;
+}
+
+void sig_post_info(struct emu *e, struct thread *target, int sig, const struct sig_source *src)
+{
+    if (sig == LINUX_SIGKILL)
+        emu_die_signal(e, sig);
+    /* prepare_signal: a stop signal cancels a pending SIGCONT and vice versa. */
+    if (sig_bit(sig) & SIG_STOP_MASK)
+        sig_flush_pending(e, sig_bit(LINUX_SIGCONT));
+    else if (sig == LINUX_SIGCONT)
+        sig_flush_pending(e, SIG_STOP_MASK);
+    /* sig_ignored: an ignored signal is dropped now unless the target (the leader for the
+     * process) blocks it, since its disposition may change while it waits. */
+    struct thread *checked = target ? target : leader(e);
+    if (!(checked && (checked->sigmask & sig_bit(sig))) && sig_handler_ignored(e, sig))
+        return;
+    uint64_t *pending = target ? &target->sigpending : &e->sigpending;
+    if (*pending & sig_bit(sig))
+        return;  /* a standard signal is pending at most once (legacy_queue) */
+    *pending |= sig_bit(sig);
+    (target ? target->sigsrc : e->sigsrc)[sig] = *src;
+    /* complete_signal: a signal whose default action terminates (without a core dump) kills
+     * the whole process at once when a thread will take it, before the sender runs on. */
+    struct thread *taker = target ? target : sig_process_target(e, sig);
+    if (taker && !(taker->sigmask & sig_bit(sig)) &&
+        e->sigactions[sig].handler == LINUX_SIG_DFL && sig_default_action(sig) == SIGDFL_TERM)
+        emu_die_signal(e, sig);
+}
+
+void sig_post(struct emu *e, struct thread *target, int sig)
+{
+    /* kill(2) is SI_USER, tkill/tgkill SI_TKILL; both carry the sender's pid and uid. */
+    struct sig_source src = {target ? LINUX_SI_TKILL : LINUX_SI_USER, e->pid,
+                             emu_guest_id(e, getuid()), 0};
+    sig_post_info(e, target, sig, &src);
 }
 
 /* ---- the frame ---------------------------------------------------------------------------- */
@@ -289,12 +416,12 @@ static void interrupt_syscall(struct thread *t, int sig)
  * thread, unblocked, and delivered next. */
 static void force_sigsegv(struct emu *e, struct thread *t, int sig)
 {
-    uint64_t h = e->sigactions[SIG_SIGSEGV].handler;
-    if (sig == SIG_SIGSEGV || h == LINUX_SIG_DFL || h == LINUX_SIG_IGN ||
-        (t->sigmask & sig_bit(SIG_SIGSEGV)))
-        die_by(e, SIG_SIGSEGV);
-    t->sigpending |= sig_bit(SIG_SIGSEGV);
-    t->sigsrc[SIG_SIGSEGV] = (struct sig_source){SIG_SI_KERNEL, 0, 0, 0};
+    uint64_t h = e->sigactions[LINUX_SIGSEGV].handler;
+    if (sig == LINUX_SIGSEGV || h == LINUX_SIG_DFL || h == LINUX_SIG_IGN ||
+        (t->sigmask & sig_bit(LINUX_SIGSEGV)))
+        die_by(e, LINUX_SIGSEGV);
+    t->sigpending |= sig_bit(LINUX_SIGSEGV);
+    t->sigsrc[LINUX_SIGSEGV] = (struct sig_source){LINUX_SI_KERNEL, 0, 0, 0};
 }
 
 /* Default actions (man 7 signal): terminate or dump core (goemu dies by the same host
@@ -377,11 +504,11 @@ void sig_deliver_fault(struct emu *e, struct thread *t)
  * and returns 0. */
 static int64_t bad_frame(struct emu *e, struct thread *t)
 {
-    uint64_t h = e->sigactions[SIG_SIGSEGV].handler;
-    if (h == LINUX_SIG_DFL || h == LINUX_SIG_IGN || (t->sigmask & sig_bit(SIG_SIGSEGV)))
-        die_by(e, SIG_SIGSEGV);
-    t->sigpending |= sig_bit(SIG_SIGSEGV);
-    t->sigsrc[SIG_SIGSEGV] = (struct sig_source){SIG_SI_KERNEL, 0, 0, 0};
+    uint64_t h = e->sigactions[LINUX_SIGSEGV].handler;
+    if (h == LINUX_SIG_DFL || h == LINUX_SIG_IGN || (t->sigmask & sig_bit(LINUX_SIGSEGV)))
+        die_by(e, LINUX_SIGSEGV);
+    t->sigpending |= sig_bit(LINUX_SIGSEGV);
+    t->sigsrc[LINUX_SIGSEGV] = (struct sig_source){LINUX_SI_KERNEL, 0, 0, 0};
     return 0;
 }
 
@@ -413,125 +540,4 @@ int64_t sig_return(struct emu *e, struct thread *t)
     sig_set_altstack(t, get64(buf, F_UC_STACK), (int32_t)get32(buf, F_UC_STACK + 8),
                      get64(buf, F_UC_STACK + 16));
     return (int64_t)c->gpr[RAX];
-}
-
-/* ---- host signals ----------------------------------------------------------------------- */
-
-/* Signals sent to goemu's host process that belong to the guest: what a terminal, a shell or
- * another process sends to a program (Ctrl-C, kill, job control, resource limits), and
- * SIGCHLD, since the guest's children are goemu's host children (sys_process.c). */
-static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
-                                SIGWINCH, SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGXCPU,
-                                SIGXFSZ, SIGPWR, SIGCHLD};
-#define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
-
-static volatile sig_atomic_t host_pending[65];
-static volatile sig_atomic_t host_code[65], host_pid[65], host_uid[65];
-static volatile sig_atomic_t host_any;
-static int forwarding;  /* sig_forward_host_signals ran: host dispositions follow the guest */
-
-static void on_host_signal(int sig, siginfo_t *si, void *uc)
-{
-    (void)uc;
-    host_code[sig] = si->si_code;   /* SI_USER from kill(1), SI_KERNEL from a terminal */
-    host_pid[sig] = si->si_pid;
-    host_uid[sig] = (sig_atomic_t)si->si_uid;
-    host_pending[sig] = 1;
-    host_any = 1;
-}
-
-static void host_forward(int sig)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_sigaction = on_host_signal;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    sigfillset(&sa.sa_mask);
-    sigaction(sig, &sa, NULL);
-}
-
-static int is_forwarded(int sig)
-{
-    for (size_t k = 0; k < NFORWARDED; k++)
-        if (forwarded[k] == sig)
-            return 1;
-    return 0;
-}
-
-/* A write to a closed pipe must give the guest EPIPE (sys_fs.c posts the guest's SIGPIPE);
- * a handler rather than SIG_IGN, so a program goemu execs starts with SIGPIPE at default. */
-static void on_host_sigpipe(int sig) { (void)sig; }
-
-void sig_forward_host_signals(struct emu *e)
-{
-    forwarding = 1;
-    /* What the guest inherits, as across execve(2): ignored dispositions (a shell starts
-     * background jobs with SIGINT and SIGQUIT ignored, nohup SIGHUP) and the blocked mask. */
-    sigset_t mask;
-    sigprocmask(SIG_SETMASK, NULL, &mask);
-    for (size_t k = 0; k < NFORWARDED; k++) {
-        int sig = forwarded[k];
-        struct sigaction cur;
-        sigaction(sig, NULL, &cur);
-        if (cur.sa_handler == SIG_IGN)
-            e->sigactions[sig].handler = LINUX_SIG_IGN;  /* host stays ignoring it too */
-        else
-            host_forward(sig);
-    }
-    for (struct thread *t = e->threads; t; t = t->next)
-        for (int sig = 1; sig <= LINUX_NSIG; sig++)
-            if (sigismember(&mask, sig) == 1)
-                t->sigmask |= sig_bit(sig) & ~SIG_UNBLOCKABLE;
-    /* The guest's mask does the blocking from now on; goemu itself blocks nothing. */
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_host_sigpipe;
-    sa.sa_flags = SA_RESTART;
-    sigaction(SIGPIPE, &sa, NULL);
-}
-
-void sig_host_follow(int sig, uint64_t handler)
-{
-    if (!forwarding || !is_forwarded(sig))
-        return;
-    if (handler == LINUX_SIG_IGN)
-        signal(sig, SIG_IGN);
-    else
-        host_forward(sig);
-}
-
-void sig_poll_host(struct emu *e)
-{
-    if (!host_any)
-        return;
-    host_any = 0;
-    for (int sig = 1; sig <= 64; sig++)
-        if (host_pending[sig]) {
-            host_pending[sig] = 0;
-            struct sig_source src = {host_code[sig], host_pid[sig], (uint32_t)host_uid[sig], 0};
-            sig_post_info(e, NULL, sig, &src);
-        }
-}
-
-int sig_host_ppoll(struct pollfd *pfd, unsigned long n, int64_t timeout_ns)
-{
-    /* Blocked from the check to ppoll, which unblocks them atomically while it waits: a
-     * signal arriving in between wakes the wait instead of being noticed only later. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    for (size_t k = 0; k < NFORWARDED; k++)
-        sigaddset(&block, forwarded[k]);
-    sigprocmask(SIG_BLOCK, &block, &old);
-    int r = 0;
-    if (!host_any) {
-        struct timespec ts = {timeout_ns / 1000000000ll, timeout_ns % 1000000000ll};
-        r = ppoll(pfd, (nfds_t)n, timeout_ns < 0 ? NULL : &ts, &old);
-    }
-    int saved = errno;
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    errno = saved;
-    return r;
 }

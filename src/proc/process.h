@@ -1,13 +1,15 @@
-/* emu.h — one emulated Linux process: its address space, guest threads, signal dispositions,
- * loaded image and options. The scheduler (src/syscalls/sched.c) runs every guest thread on
- * the one host thread, round robin in fixed instruction quanta, so runs are reproducible. */
-#ifndef GOEMU_EMU_H
-#define GOEMU_EMU_H
+/* process.h — one emulated Linux process: its address space, guest threads, signal
+ * dispositions, loaded image and options, and the services the syscalls build on: threads,
+ * blocking and waking (sched.c), clocks and ids (process.c). Signals: proc/signal.h. The run
+ * loop that drives all of it is src/run.c. */
+#ifndef GOEMU_PROC_PROCESS_H
+#define GOEMU_PROC_PROCESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/cpu.h"
-#include "cpu/mem.h"
+#include "mem/uaccess.h"
 
 struct symtab;
 struct trace;
@@ -40,10 +42,12 @@ struct sig_source {
 };
 
 struct thread {
-    struct cpu cpu;
+    struct cpu cpu;         /* first: thread_of() finds the thread from its cpu */
     struct emu *emu;
     int tid;
     enum thread_state state;
+    int yield;              /* a syscall gave up the rest of the quantum (sched_yield) */
+    void *trace;            /* startup-trace state of this thread (src/trace), NULL when off */
 
     enum block_kind block;
     uint64_t futex_addr;
@@ -58,7 +62,8 @@ struct thread {
     struct sig_source sigsrc[65];  /* siginfo of each thread-pending signal */
     struct guest_sigaltstack altstack;
     /* The last exception's trap number, error code and page-fault address: Linux keeps them
-     * per thread and writes them into every signal frame, faults or not (reference §5.2). */
+     * per thread and writes them into every signal frame, faults or not (thread.trap_nr,
+     * error_code, cr2: __unsafe_setup_sigcontext in arch/x86/kernel/signal_64.c). */
     int32_t trap_nr, trap_err;
     uint64_t trap_cr2;
     uint64_t clear_child_tid;
@@ -66,7 +71,7 @@ struct thread {
     struct thread *next;    /* in emu.threads, creation order */
 };
 
-/* Kernel-layout struct sigaction as Go passes it (reference §5.1). */
+/* Kernel-layout struct sigaction as Go passes it (sigactiont, runtime/defs_linux_amd64.go). */
 struct guest_sigaction {
     uint64_t handler;
     uint64_t flags;
@@ -120,6 +125,16 @@ struct emu {
     uint64_t wait_seq;
 };
 
+_Static_assert(offsetof(struct thread, cpu) == 0, "thread_of needs cpu first");
+
+/* The thread whose CPU c is (every CPU a process runs is a thread's). */
+static inline struct thread *thread_of(struct cpu *c) { return (struct thread *)c; }
+
+/* The CPU hooks of a process's threads: RDTSC follows the guest's monotonic clock. */
+extern const struct cpu_hooks process_cpu_hooks;
+/* RDTSC for a thread's CPU: a 1 GHz counter from emu_monotonic_ns. */
+uint64_t process_tsc(struct cpu *c);
+
 /* A user or group id as the guest sees it: the host's, or the fixed 1000 of a
  * --deterministic run, whose stack, syscalls and trace must not depend on who runs it. */
 unsigned emu_guest_id(const struct emu *e, unsigned host_id);
@@ -133,43 +148,25 @@ int64_t emu_monotonic_ns(struct emu *e);
 /* Wall-clock nanoseconds since the epoch as the guest sees them. */
 int64_t emu_realtime_ns(struct emu *e);
 
-/* Executes one SYSCALL for the current thread (src/syscalls/dispatch.c). Reads rax and the
- * argument registers, writes rax, may block the thread (cpu.stop = STOP_SYSCALL_BLOCKED). */
-void sys_dispatch(struct emu *e, struct thread *t);
-
-/* Threads (src/syscalls/sched.c). */
+/* Threads (thread.c). */
 struct thread *thread_new(struct emu *e);
 void thread_exit(struct emu *e, struct thread *t);
+/* The live thread with this tid, or NULL. */
+struct thread *thread_find(struct emu *e, int tid);
+/* Frees exited threads other than e->current. */
+void thread_reap(struct emu *e);
+
+/* Blocking and waking (sched.c). */
 void sched_block(struct thread *t, enum block_kind kind, int64_t deadline_ns);
 int sched_futex_wake(struct emu *e, uint64_t addr, int count);
-/* Runs all guest threads until the process exits; returns its exit status. */
-int sched_run(struct emu *e);
-
-/* Signals (src/syscalls/signal_deliver.c; docs/signals.md). */
-/* Delivers every pending signal t does not block, as Linux does on the way to user mode:
- * lowest number first (thread-directed before process-directed), each handler frame on top
- * of the previous one, or the default action. Returns 1 when a handler frame was built. */
-int sig_deliver(struct emu *e, struct thread *t);
-/* Whether t has a pending signal it does not block and should take (a blocked syscall
- * should end). */
-int sig_wants_wake(struct emu *e, struct thread *t);
-/* t's instruction raised t->cpu.fault: enter the guest handler or die as Linux would. */
-void sig_deliver_fault(struct emu *e, struct thread *t);
-/* rt_sigreturn: restores t from the signal frame below rsp; returns the restored rax. */
-int64_t sig_return(struct emu *e, struct thread *t);
-/* Host signals (SIGINT, SIGTERM, ...) sent to goemu are queued for the guest, which starts
- * with the ignored dispositions and blocked mask goemu inherited (as execve(2) passes them
- * on). Call once the main thread exists. sig_poll_host posts what arrived. */
-void sig_forward_host_signals(struct emu *e);
-void sig_poll_host(struct emu *e);
-/* rt_sigaction changed sig's handler: goemu's host disposition follows whether the guest
- * ignores it, so programs it execs inherit that (no-op until forwarding is on). */
-void sig_host_follow(int sig, uint64_t handler);
-/* ppoll for the scheduler's idle wait (timeout_ns < 0: none) that cannot miss a forwarded
- * host signal: returns 0 at once if one is already waiting, else ppoll's result (-1 with
- * EINTR when one arrives during the wait). */
-struct pollfd;
-int sig_host_ppoll(struct pollfd *pfd, unsigned long n, int64_t timeout_ns);
+/* The next runnable thread after `after` (round robin, creation order), or NULL. */
+struct thread *sched_next_runnable(struct emu *e, struct thread *after);
+/* Wakes threads whose deadline passed, whose fd is ready, or that a signal interrupts;
+ * looks at fds without waiting. Returns how many were woken. */
+int sched_poll(struct emu *e);
+/* Every live thread is blocked: sleeps (or, deterministic, skips virtual time) until the
+ * earliest deadline, an fd or a host signal wakes one. */
+void sched_wait_idle(struct emu *e);
 
 /* Terminates the process as if killed by signal signo (status 128+signo), printing what
  * Linux/bash would. */
