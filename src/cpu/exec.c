@@ -283,19 +283,11 @@ static struct block *next_block(struct cpu *c, struct icache *ic, struct block *
     return b;
 }
 
-enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+/* The block loop, kept out of cpu_run: a function that calls setjmp must keep its locals in
+ * memory across calls, and here that would reload c from the stack before every handler. */
+static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *ic,
+                                                 uint64_t limit)
 {
-    jmp_buf jb;
-    jmp_buf *saved = c->fault_jmp;
-    struct icache *ic = icache_of(c->mem);
-    uint64_t limit = c->icount + budget;
-    c->fault_jmp = &jb;
-    if (setjmp(jb)) {
-        cpu_mxcsr_unload(c);
-        c->fault_jmp = saved;
-        c->stop = STOP_NONE;
-        return STOP_FAULT;
-    }
     struct block *b = NULL;
     for (;;) {
         if (c->mem->code_dirty) {
@@ -309,6 +301,22 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         if (c->stop != STOP_NONE || c->icount >= limit)
             break;
     }
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+{
+    jmp_buf jb;
+    jmp_buf *saved = c->fault_jmp;
+    struct icache *ic = icache_of(c->mem);
+    uint64_t limit = c->icount + budget;
+    c->fault_jmp = &jb;
+    if (setjmp(jb)) {
+        cpu_mxcsr_unload(c);
+        c->fault_jmp = saved;
+        c->stop = STOP_NONE;
+        return STOP_FAULT;
+    }
+    run_blocks(c, ic, limit);
     cpu_mxcsr_unload(c);
     enum cpu_stop why = c->stop;
     c->stop = STOP_NONE;
