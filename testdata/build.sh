@@ -24,7 +24,7 @@ GO_OLD=${GO_OLD-/usr/lib/go-1.19/bin/go}
 GO_MID=${GO_MID-go1.22.12}
 
 programs=(hello args goroutines alloc floats stdio panics panicexit faultexit preempt signotify sigterm sigkill ctrlc subprocess)
-benches=(intbench floatbench gcbench)
+benches=(intbench floatbench gcbench chanbench)
 
 # The environment every build runs in. GOFLAGS is pinned so a user's go env cannot add flags.
 build_env=(CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1 GOFLAGS=-buildvcs=false)

@@ -1,0 +1,3 @@
+module goemu.test/chanbench
+
+go 1.19
