@@ -94,6 +94,7 @@ int flags_cf(const struct cpu *c)
     case CC_ADD: return (c->cc_res & m) < (c->cc_a & m);
     case CC_SUB: return (c->cc_a & m) < (c->cc_b & m);
     case CC_LOGIC: return 0;
+    case CC_INC: case CC_DEC: case CC_SHIFT: case CC_MUL: return c->cc_aux & 1;
     default: return !!(flags_arith(c) & FLAG_CF);
     }
 }

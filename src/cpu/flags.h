@@ -109,6 +109,16 @@ static inline int flags_cond(const struct cpu *c, unsigned cond)
         case COND_NO: return 1;
         default: break;
         }
+    } else if (kind != CC_EFLAGS) {
+        /* Every recorded operation sets ZF and SF from its result (DEC/JNZ loops, ADD/JS). */
+        int64_t r = flags_sext(c->cc_res, w);
+        switch (cond) {
+        case COND_E: return r == 0;
+        case COND_NE: return r != 0;
+        case COND_S: return r < 0;
+        case COND_NS: return r >= 0;
+        default: break;
+        }
     }
     return flags_cond_slow(c, cond);
 }
