@@ -1,7 +1,10 @@
 /* aspace.c — guest address space: a three-level page table from guest page to host page, the
  * sorted mapping list Linux calls VMAs, and the TLB refill behind the CPU's fast path.
- * Every mapping gets its own anonymous host memory (MAP_NORESERVE, so PROT_NONE reservations
- * of hundreds of MB cost nothing until touched); protections are enforced here, not by the host. */
+ * Every mapping gets its own anonymous host memory (MAP_NORESERVE, so untouched pages cost
+ * nothing), recorded in its VMA; page-table entries are filled lazily from the VMA on first
+ * access, so a mapping's cost is what it touches, not its length (a 1 TiB mapping would need
+ * 2 GiB of entries). Range walks visit only the page tables that exist. Protections are
+ * enforced here, not by the host. */
 #include "mem/aspace.h"
 
 #include <errno.h>
@@ -30,16 +33,14 @@ static uint64_t *pte_slot(struct mem *m, uint64_t addr, int create)
     unsigned i3 = (unsigned)pn & (L3_SIZE - 1);
     uint64_t **l2 = (uint64_t **)m->l1[i1];
     if (!l2) {
-        if (!create)
+        if (!create || !(l2 = calloc(L2_SIZE, sizeof(*l2))))
             return NULL;
-        l2 = calloc(L2_SIZE, sizeof(*l2));
         m->l1[i1] = (uint64_t *)l2;
     }
     uint64_t *l3 = l2[i2];
     if (!l3) {
-        if (!create)
+        if (!create || !(l3 = calloc(L3_SIZE, sizeof(*l3))))
             return NULL;
-        l3 = calloc(L3_SIZE, sizeof(*l3));
         l2[i2] = l3;
     }
     return &l3[i3];
@@ -70,33 +71,90 @@ int mem_init(struct mem *m)
     return 0;
 }
 
-/* ---- host backing ----------------------------------------------------------------------- */
+/* ---- page-table walks ------------------------------------------------------------------ */
 
-/* Releases the host pages behind guest [a, b) and clears their entries, in host-contiguous
- * runs so a large unmap is a few munmap calls. */
-static void release_pages(struct mem *m, uint64_t a, uint64_t b)
+typedef void pte_fn(struct mem *m, uint64_t *slot, void *arg);
+
+/* Calls fn on every present entry for the pages of [a, b), skipping absent L2 and L3 tables,
+ * so the cost is proportional to what has entries, not to the length of the range (Linux's
+ * walks skip empty tables the same way: pmd_none_or_clear_bad in mm/mprotect.c, mm/memory.c).
+ * With free_covered, tables whose whole span lies inside [a, b) are freed afterwards: an
+ * unmapped range keeps no page-table memory. */
+static void pte_walk(struct mem *m, uint64_t a, uint64_t b, pte_fn *fn, void *arg, int free_covered)
 {
-    uintptr_t run_start = 0, run_end = 0;
-    for (uint64_t p = a; p < b; p += GUEST_PAGE_SIZE) {
-        uint64_t *slot = pte_slot(m, p, 0);
-        if (!slot || !(*slot & PTE_PRESENT))
-            continue;
-        if (*slot & PTE_CODE)
-            m->code_dirty = 1;
-        uintptr_t host = (uintptr_t)(*slot & ~PTE_FLAGS);
-        *slot = 0;
-        m->mapped_bytes -= GUEST_PAGE_SIZE;
-        if (host == run_end) {
-            run_end += GUEST_PAGE_SIZE;
+    const uint64_t l3_span = L3_SIZE, l2_span = (uint64_t)L2_SIZE * L3_SIZE;
+    uint64_t pn = a >> 12, pe = b >> 12;
+    while (pn < pe) {
+        unsigned i1 = (unsigned)(pn / l2_span) & ((1u << L1_BITS) - 1);
+        uint64_t l1_next = (pn / l2_span + 1) * l2_span;
+        uint64_t **l2 = (uint64_t **)m->l1[i1];
+        if (!l2) {
+            pn = l1_next;
             continue;
         }
-        if (run_end > run_start)
-            munmap((void *)run_start, run_end - run_start);
-        run_start = host;
-        run_end = host + GUEST_PAGE_SIZE;
+        int freed = 0;
+        for (; pn < pe && pn < l1_next; pn = (pn / l3_span + 1) * l3_span) {
+            unsigned i2 = (unsigned)(pn / l3_span) & (L2_SIZE - 1);
+            uint64_t *l3 = l2[i2];
+            if (!l3)
+                continue;
+            uint64_t l3_next = (pn / l3_span + 1) * l3_span, stop = pe < l3_next ? pe : l3_next;
+            for (uint64_t q = pn; q < stop; q++) {
+                uint64_t *slot = &l3[q & (L3_SIZE - 1)];
+                if (*slot & PTE_PRESENT)
+                    fn(m, slot, arg);
+            }
+            if (free_covered && pn % l3_span == 0 && stop == l3_next) {
+                free(l3);
+                l2[i2] = NULL;
+                freed = 1;
+            }
+        }
+        if (freed) {
+            unsigned k = 0;
+            while (k < L2_SIZE && !l2[k])
+                k++;
+            if (k == L2_SIZE) {
+                free(l2);
+                m->l1[i1] = NULL;
+            }
+        }
     }
-    if (run_end > run_start)
-        munmap((void *)run_start, run_end - run_start);
+}
+
+static void pte_clear(struct mem *m, uint64_t *slot, void *arg)
+{
+    (void)arg;
+    if (*slot & PTE_CODE)
+        m->code_dirty = 1;
+    *slot = 0;
+}
+
+static void pte_set_prot(struct mem *m, uint64_t *slot, void *arg)
+{
+    unsigned prot = *(const unsigned *)arg;
+    if (*slot & PTE_CODE)
+        m->code_dirty = 1;
+    *slot = (*slot & ~(uint64_t)(PTE_R | PTE_W | PTE_X | PTE_CODE)) | prot;
+}
+
+/* ---- host backing ----------------------------------------------------------------------- */
+
+/* Drops the page-table entries of guest [a, b) and their tables, and, with unmap_host, gives
+ * the host memory behind the VMAs there back to the host (munmap of the host backing, so a
+ * munmap returns memory at once). The VMAs themselves are the caller's. */
+static void release_pages(struct mem *m, uint64_t a, uint64_t b, int unmap_host)
+{
+    for (size_t i = 0; i < m->nvmas; i++) {
+        const struct vma *v = &m->vmas[i];
+        uint64_t s = v->start > a ? v->start : a, e = v->end < b ? v->end : b;
+        if (s >= e || !v->host)
+            continue;
+        if (unmap_host)
+            munmap((void *)(v->host + (s - v->start)), e - s);
+        m->mapped_bytes -= e - s;
+    }
+    pte_walk(m, a, b, pte_clear, NULL, 1);
 }
 
 /* ---- the VMA list ----------------------------------------------------------------------- */
@@ -129,6 +187,8 @@ static int vma_split_at(struct mem *m, uint64_t addr)
             m->nvmas++;
             v[0].end = addr;
             v[1].start = addr;
+            if (v[1].host)
+                v[1].host += addr - v[0].start;
             return 0;
         }
         if (v->start >= addr)
@@ -151,6 +211,8 @@ static void vma_remove_range(struct mem *m, uint64_t a, uint64_t b)
             v.end = a;
             m->vmas[out++] = v;
         } else if (v.end > b) {
+            if (v.host)
+                v.host += b - v.start;
             v.start = b;
             m->vmas[out++] = v;
         }
@@ -213,21 +275,23 @@ static void *host_alloc(uint64_t len)
     return host == MAP_FAILED ? NULL : host;
 }
 
-static int set_ptes(struct mem *m, uint64_t addr, uint64_t len, uintptr_t host, int prot)
+/* Gives the VMA at index i host memory for its whole range, if it has none. */
+static int vma_back(struct mem *m, size_t i)
 {
-    for (uint64_t off = 0; off < len; off += GUEST_PAGE_SIZE) {
-        uint64_t *slot = pte_slot(m, addr + off, 1);
-        if (!slot)
-            return -ENOMEM;
-        *slot = (host + off) | PTE_PRESENT | (unsigned)prot;
-    }
-    m->mapped_bytes += len;
+    struct vma *v = &m->vmas[i];
+    if (v->host)
+        return 0;
+    void *host = host_alloc(v->end - v->start);
+    if (!host)
+        return -ENOMEM;
+    v->host = (uintptr_t)host;
+    m->mapped_bytes += v->end - v->start;
     return 0;
 }
 
-/* A PROT_NONE mapping gets neither host memory nor page-table entries: Go reserves hundreds
- * of MB that way and commits pieces later, and a reservation must cost nothing however large.
- * mem_protect backs pages when they become accessible. */
+/* A PROT_NONE mapping gets no host memory: Go reserves hundreds of MB that way and commits
+ * pieces later, and a reservation must cost nothing however large. mem_protect backs pages
+ * when they become accessible. No mapping gets page-table entries until it is accessed. */
 int mem_map(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_flags, const char *name)
 {
     len = guest_page_up(len);
@@ -248,16 +312,20 @@ int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, int prot, int vma_f
             munmap(host, len);
         return range_ok(addr, len) ? -ENOMEM : -EINVAL;
     }
-    release_pages(m, addr, addr + len);
-    vma_remove_range(m, addr, addr + len);
-    if (vma_insert(m, addr, addr + len, prot, vma_flags, name)) {
+    if (vma_reserve(m, 1)) {
         if (host)
             munmap(host, len);
         return -ENOMEM;
     }
-    int r = host ? set_ptes(m, addr, len, (uintptr_t)host, prot) : 0;
+    release_pages(m, addr, addr + len, 1);
+    vma_remove_range(m, addr, addr + len);
+    GOEMU_ASSERT(vma_insert(m, addr, addr + len, prot, vma_flags, name) == 0);  /* reserved */
+    struct vma *v = (struct vma *)mem_vma_at(m, addr);
+    v->host = (uintptr_t)host;
+    if (host)
+        m->mapped_bytes += len;
     tlb_flush(m);
-    return r;
+    return 0;
 }
 
 int mem_unmap(struct mem *m, uint64_t addr, uint64_t len)
@@ -267,32 +335,66 @@ int mem_unmap(struct mem *m, uint64_t addr, uint64_t len)
         return -EINVAL;
     if (vma_split_at(m, addr) || vma_split_at(m, addr + len))
         return -ENOMEM;
-    release_pages(m, addr, addr + len);
+    release_pages(m, addr, addr + len, 1);
     vma_remove_range(m, addr, addr + len);
     tlb_flush(m);
     return 0;
 }
 
-/* Gives fresh zero pages to the pages of [addr, addr+len) that have none yet (they were
- * mapped PROT_NONE), one host allocation per run of such pages. */
-static int back_unbacked(struct mem *m, uint64_t addr, uint64_t len, int prot)
+int mem_move(struct mem *m, uint64_t old, uint64_t len, uint64_t dest)
 {
-    uint64_t end = addr + len;
-    for (uint64_t p = addr; p < end;) {
-        uint64_t *slot = pte_slot(m, p, 0);
-        if (slot && (*slot & PTE_PRESENT)) {
-            p += GUEST_PAGE_SIZE;
-            continue;
-        }
-        uint64_t run = p;
-        while (run < end && !((slot = pte_slot(m, run, 0)) && (*slot & PTE_PRESENT)))
-            run += GUEST_PAGE_SIZE;
-        void *host = host_alloc(run - p);
-        if (!host || set_ptes(m, p, run - p, (uintptr_t)host, prot))
-            return -ENOMEM;
-        p = run;
+    len = guest_page_up(len);
+    if (!range_ok(old, len) || !range_ok(dest, len) || (dest < old + len && old < dest + len))
+        return -EINVAL;
+    if (mem_mapped_in(m, old, len) != len)
+        return -EFAULT;
+    /* The pieces of [old, old+len) (one VMA for Linux, maybe several here: goemu does not
+     * merge neighbours) are copied out, then inserted at dest; four splits and the inserts
+     * are reserved first, so nothing after that can fail. */
+    size_t first = 0, n = 0;
+    while (first < m->nvmas && m->vmas[first].end <= old)
+        first++;
+    while (first + n < m->nvmas && m->vmas[first + n].start < old + len)
+        n++;
+    struct vma *moved = malloc((n + 2) * sizeof(*moved));
+    if (!moved || vma_reserve(m, n + 6)) {
+        free(moved);
+        return -ENOMEM;
     }
+    GOEMU_ASSERT(!vma_split_at(m, old) && !vma_split_at(m, old + len));
+    n = 0;
+    for (size_t i = 0; i < m->nvmas; i++)
+        if (m->vmas[i].start >= old && m->vmas[i].end <= old + len)
+            moved[n++] = m->vmas[i];
+    /* The entries go, the host memory stays: it is the moved mapping's (move_page_tables in
+     * mm/mremap.c moves page tables, never pages). */
+    release_pages(m, old, old + len, 0);
+    vma_remove_range(m, old, old + len);
+    GOEMU_ASSERT(!vma_split_at(m, dest) && !vma_split_at(m, dest + len));
+    release_pages(m, dest, dest + len, 1);
+    vma_remove_range(m, dest, dest + len);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t s = dest + (moved[i].start - old), e = dest + (moved[i].end - old);
+        GOEMU_ASSERT(vma_insert(m, s, e, moved[i].prot, moved[i].flags, moved[i].name) == 0);
+        ((struct vma *)mem_vma_at(m, s))->host = moved[i].host;
+        if (moved[i].host)
+            m->mapped_bytes += e - s;
+    }
+    free(moved);
+    tlb_flush(m);
     return 0;
+}
+
+uint64_t mem_mapped_in(const struct mem *m, uint64_t addr, uint64_t len)
+{
+    uint64_t end = addr + len, n = 0;
+    for (size_t i = 0; i < m->nvmas; i++) {
+        const struct vma *v = &m->vmas[i];
+        uint64_t s = v->start > addr ? v->start : addr, e = v->end < end ? v->end : end;
+        if (s < e)
+            n += e - s;
+    }
+    return n;
 }
 
 int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
@@ -311,19 +413,17 @@ int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
     }
     if (vma_split_at(m, addr) || vma_split_at(m, addr + len))
         return -ENOMEM;
+    /* Pages becoming accessible get fresh zero host memory if they had none (one host
+     * allocation per VMA, untouched pages cost nothing); entries that exist take the new
+     * protection, the others are filled with it on first access. */
     for (size_t i = 0; i < m->nvmas; i++)
-        if (m->vmas[i].start >= addr && m->vmas[i].end <= addr + len)
+        if (m->vmas[i].start >= addr && m->vmas[i].end <= addr + len) {
+            if (prot != GPROT_NONE && vma_back(m, i))
+                return -ENOMEM;
             m->vmas[i].prot = prot;
-    if (prot != GPROT_NONE && back_unbacked(m, addr, len, prot))
-        return -ENOMEM;
-    for (uint64_t p = addr; p < addr + len; p += GUEST_PAGE_SIZE) {
-        uint64_t *slot = pte_slot(m, p, 0);
-        if (!slot || !(*slot & PTE_PRESENT))
-            continue;
-        if (*slot & PTE_CODE)
-            m->code_dirty = 1;
-        *slot = (*slot & ~(uint64_t)(PTE_R | PTE_W | PTE_X | PTE_CODE)) | (unsigned)prot;
-    }
+        }
+    unsigned p = (unsigned)prot;
+    pte_walk(m, addr, addr + len, pte_set_prot, &p, 0);
     tlb_flush(m);
     return 0;
 }
@@ -360,8 +460,7 @@ uint64_t mem_find_free(struct mem *m, uint64_t hint, uint64_t len)
 
 void mem_destroy(struct mem *m)
 {
-    for (size_t i = 0; i < m->nvmas; i++)
-        release_pages(m, m->vmas[i].start, m->vmas[i].end);
+    release_pages(m, 0, GUEST_ADDR_LIMIT, 1);
     for (unsigned i1 = 0; i1 < (1u << L1_BITS); i1++) {
         uint64_t **l2 = (uint64_t **)m->l1[i1];
         if (!l2)
@@ -382,7 +481,14 @@ void *mem_page_ptr(struct mem *m, uint64_t addr, int prot)
     if (addr >= GUEST_ADDR_LIMIT)
         return NULL;
     uint64_t *slot = pte_slot(m, addr, 0);
-    if (!slot || !(*slot & PTE_PRESENT) || (*slot & (unsigned)prot) != (unsigned)prot)
+    if (!slot || !(*slot & PTE_PRESENT)) {
+        /* First access to the page: its entry comes from the VMA's host memory. */
+        const struct vma *v = mem_vma_at(m, addr);
+        if (!v || !v->host || (v->prot & prot) != prot || !(slot = pte_slot(m, addr, 1)))
+            return NULL;
+        *slot = (v->host + ((addr & ~GUEST_PAGE_MASK) - v->start)) | PTE_PRESENT | (unsigned)v->prot;
+    }
+    if ((*slot & (unsigned)prot) != (unsigned)prot)
         return NULL;
     uint64_t pte = *slot;
     uintptr_t host = (uintptr_t)(pte & ~PTE_FLAGS);
@@ -424,9 +530,18 @@ size_t mem_fetch_code(struct mem *m, uint64_t rip, uint8_t *buf, size_t n)
 
 /* ---- lookups for the CPU's fault path and the checked copies ----------------------------- */
 
+/* Host address of guest byte a from its VMA when the page has no entry yet, else 0. */
+static uintptr_t vma_host_addr(const struct mem *m, uint64_t a, int prot)
+{
+    const struct vma *v = mem_vma_at(m, a);
+    if (!v || !v->host || (v->prot & prot) != prot)
+        return 0;
+    return v->host + (a - v->start);
+}
+
 int mem_page_mapped(const struct mem *m, uint64_t a)
 {
-    return (pte_get(m, a) & PTE_PRESENT) != 0;
+    return (pte_get(m, a) & PTE_PRESENT) || vma_host_addr(m, a, GPROT_NONE);
 }
 
 void *mem_host_addr(const struct mem *m, uint64_t a, int prot)
@@ -434,7 +549,9 @@ void *mem_host_addr(const struct mem *m, uint64_t a, int prot)
     if (a >= GUEST_ADDR_LIMIT)
         return NULL;
     uint64_t pte = pte_get(m, a);
-    if (!(pte & PTE_PRESENT) || (pte & (unsigned)prot) != (unsigned)prot)
+    if (!(pte & PTE_PRESENT))
+        return (void *)vma_host_addr(m, a, prot);
+    if ((pte & (unsigned)prot) != (unsigned)prot)
         return NULL;
     return (uint8_t *)(uintptr_t)(pte & ~PTE_FLAGS) + (a & GUEST_PAGE_MASK);
 }

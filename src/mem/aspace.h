@@ -47,10 +47,15 @@ struct vma {
     int prot;            /* GPROT_* */
     int flags;           /* VMA_* */
     char name[24];       /* "[stack]", "[heap]", image path tail, "" for anonymous */
+    uintptr_t host;      /* host address backing start (host + (a - start) backs a), or 0 when
+                          * the pages have no host memory yet (PROT_NONE never made accessible).
+                          * Page-table entries are filled from it on first access. */
 };
 enum {
     VMA_IMAGE = 1, VMA_STACK = 2, VMA_HEAP = 4,
     VMA_SHARED_RO = 8,  /* MAP_SHARED of a file opened read-only: can never become writable */
+    VMA_SHARED = 16,    /* MAP_SHARED of a file: host is a host MAP_SHARED mapping of it */
+    VMA_NORESERVE = 32, /* mapped with MAP_NORESERVE: not charged to overcommit (mm/mmap.c) */
 };
 
 struct mem {
@@ -59,7 +64,7 @@ struct mem {
     struct vma *vmas;
     size_t nvmas, cap_vmas;
     uint64_t mmap_base;  /* top-down search starts below this */
-    uint64_t mapped_bytes;
+    uint64_t mapped_bytes; /* guest bytes that have host memory (VMAs with host != 0) */
     int code_dirty;      /* code pages were written/unmapped/reprotected: flush decoded blocks */
     struct icache *icache; /* decoded blocks of this address space (exec.c) */
 };
@@ -77,6 +82,14 @@ GOEMU_MUST_CHECK int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, in
                  const char *name, void *host);
 GOEMU_MUST_CHECK int mem_unmap(struct mem *m, uint64_t addr, uint64_t len);
 GOEMU_MUST_CHECK int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot);
+/* Moves the mappings of [old, old+len), which must be mapped throughout (else -EFAULT), to
+ * [dest, dest+len), replacing whatever was there and keeping their host memory: no page is
+ * copied, a MAP_SHARED file mapping stays shared, pages without host memory stay without.
+ * The ranges must not overlap (-EINVAL). */
+GOEMU_MUST_CHECK int mem_move(struct mem *m, uint64_t old, uint64_t len, uint64_t dest);
+/* Bytes of [addr, addr+len) covered by mappings (all of them when len is GUEST_ADDR_LIMIT and
+ * addr 0): Linux's total_vm, which RLIMIT_AS bounds (mm/mmap.c may_expand_vm). */
+uint64_t mem_mapped_in(const struct mem *m, uint64_t addr, uint64_t len);
 /* Finds a free page-aligned range of len bytes: at hint if it is free, else top-down below
  * mmap_base. Returns 0 when the address space is full. */
 uint64_t mem_find_free(struct mem *m, uint64_t hint, uint64_t len);

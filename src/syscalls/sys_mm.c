@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
@@ -18,6 +20,80 @@
 /* vm.mmap_min_addr's default: MAP_FIXED below it is -EPERM (security_mmap_addr). */
 #define MMAP_MIN_ADDR 0x10000ull
 #define GUEST_PROT_MASK (GPROT_READ | GPROT_WRITE | GPROT_EXEC)
+#define GUEST_MAP_NORESERVE 0x4000ull   /* include/uapi/asm-generic/mman.h */
+
+/* ---- overcommit and resource limits --------------------------------------------------- */
+
+/* vm.overcommit_memory (Documentation/mm/overcommit-accounting.rst): 0 heuristic, 1 always,
+ * 2 never. The guest's is the host's; read once. */
+static int overcommit_mode(void)
+{
+    static int mode = -1;
+    if (mode < 0) {
+        FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+        if (!f || fscanf(f, "%d", &mode) != 1 || mode < 0 || mode > 2)
+            mode = 0;
+        if (f)
+            fclose(f);
+    }
+    return mode;
+}
+
+/* One field of the host's /proc/meminfo in bytes, or ~0 when missing. */
+static uint64_t meminfo(const char *key)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[128];
+    uint64_t kb = ~0ull / 1024, n;
+    size_t k = strlen(key);
+    while (f && fgets(line, sizeof(line), f))
+        if (!strncmp(line, key, k) && line[k] == ':' && sscanf(line + k + 1, "%lu", &n) == 1) {
+            kb = n;
+            break;
+        }
+    if (f)
+        fclose(f);
+    return kb * 1024;
+}
+
+/* Whether bytes more of committed memory may be charged: __vm_enough_memory (mm/util.c).
+ * Heuristic mode refuses one request larger than RAM + swap, which is what makes Linux
+ * answer ENOMEM at once to mmap of 1 TiB or mremap to 64 TiB of ordinary memory; mode 2
+ * compares with the host's CommitLimit minus Committed_AS (goemu's own host memory is
+ * MAP_NORESERVE, so that is the rest of the machine). */
+static int vm_enough_memory(uint64_t bytes)
+{
+    int mode = overcommit_mode();
+    if (mode == 1)
+        return 1;
+    if (mode == 2) {
+        uint64_t limit = meminfo("CommitLimit"), used = meminfo("Committed_AS");
+        return used < limit && bytes <= limit - used;
+    }
+    struct sysinfo si;
+    if (sysinfo(&si) < 0)
+        return 1;
+    return bytes / si.mem_unit <= (uint64_t)si.totalram + si.totalswap;
+}
+
+/* accountable_mapping (mm/mmap.c): private writable memory without MAP_NORESERVE is charged. */
+static int accountable(int prot, int vma_flags)
+{
+    return (prot & GPROT_WRITE) && !(vma_flags & (VMA_SHARED | VMA_SHARED_RO | VMA_NORESERVE));
+}
+
+/* may_expand_vm (mm/mmap.c): the guest's mappings, grown by mapping [at, at+len) over
+ * whatever is there now (at 0: len bytes of free pages), stay within RLIMIT_AS. The guest's
+ * limits are the host's (sys_proc.c get_limit). */
+static int may_expand_vm(const struct mem *m, uint64_t at, uint64_t len)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 1;
+    uint64_t grow = at ? len - mem_mapped_in(m, at, len) : len;
+    uint64_t total = mem_mapped_in(m, 0, GUEST_ADDR_LIMIT);
+    return grow <= rl.rlim_cur && total <= rl.rlim_cur - grow;
+}
 
 /* ---- mmap ------------------------------------------------------------------------------ */
 
@@ -59,7 +135,8 @@ static int64_t map_shared_file(struct emu *e, uint64_t at, uint64_t len, int pro
                       (off_t)off);
     if (host == MAP_FAILED)
         return sys_errno(errno);
-    return mem_map_host(&e->mem, at, in_file, prot, writable ? 0 : VMA_SHARED_RO, name, host);
+    return mem_map_host(&e->mem, at, in_file, prot, VMA_SHARED | (writable ? 0 : VMA_SHARED_RO),
+                        name, host);
 }
 
 /* The VMA name a file mapping shows: the file's base name, as /proc/self/maps would. */
@@ -146,6 +223,14 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     int64_t at = mmap_place(&e->mem, addr, len, flags);
     if (at < 0)
         return at;
+    /* mmap_region (mm/mmap.c): RLIMIT_AS counts what the mapping adds beyond what it replaces;
+     * private writable memory is charged unless MAP_NORESERVE (ignored in overcommit mode 2). */
+    int vflags = (flags & GUEST_MAP_NORESERVE) && overcommit_mode() != 2 ? VMA_NORESERVE : 0;
+    if (!may_expand_vm(&e->mem, (uint64_t)at, len))
+        return -ENOMEM;
+    if ((type == LINUX_MAP_PRIVATE ? accountable(prot, vflags) : anon && !vflags) &&
+        !vm_enough_memory(len))
+        return -ENOMEM;
     if (!anon && type != LINUX_MAP_PRIVATE) {
         int64_t r = map_shared_file(e, (uint64_t)at, len, prot, fd, off, &st, writable, name);
         if (r) {
@@ -155,7 +240,7 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
         return at;
     }
     /* A shared anonymous mapping is private here: there is no fork to share it with. */
-    int r = mem_map(&e->mem, (uint64_t)at, len, prot, 0, name);
+    int r = mem_map(&e->mem, (uint64_t)at, len, prot, vflags, name);
     if (r)
         return r;
     if (!anon) {
@@ -191,7 +276,16 @@ int64_t sys_mprotect(struct emu *e, struct thread *t, const uint64_t a[6])
     len = guest_page_up(len);
     if (len == 0 || !guest_range_in_user(addr, len))
         return -ENOMEM;
-    return mem_protect(&e->mem, addr, len, prot & GUEST_PROT_MASK);
+    /* mprotect_fixup (mm/mprotect.c): private memory becoming writable is charged, per VMA. */
+    struct mem *m = &e->mem;
+    for (size_t i = 0; (prot & GPROT_WRITE) && i < m->nvmas; i++) {
+        const struct vma *v = &m->vmas[i];
+        uint64_t s = v->start > addr ? v->start : addr, en = v->end < addr + len ? v->end : addr + len;
+        if (s < en && !(v->prot & GPROT_WRITE) && accountable(GPROT_WRITE, v->flags) &&
+            !vm_enough_memory(en - s))
+            return -ENOMEM;
+    }
+    return mem_protect(m, addr, len, prot & GUEST_PROT_MASK);
 }
 
 static int known_advice(int advice)
@@ -206,18 +300,11 @@ static int known_advice(int advice)
  * The host pages behind the range are discarded with the host's own MADV_DONTNEED, which also
  * returns the memory. Image (file) mappings are left alone: refilling them from the file is
  * not implemented, and Go never discards its image. */
-static void discard_pages(struct mem *m, uint64_t start, uint64_t end)
+static void discard_pages(const struct vma *v, uint64_t start, uint64_t end)
 {
-    struct iovec iov[16];
-    while (start < end) {
-        int k = mem_iov(m, start, end - start, GPROT_NONE, iov, 16);
-        if (k <= 0)
-            return;
-        for (int i = 0; i < k; i++) {
-            madvise(iov[i].iov_base, iov[i].iov_len, MADV_DONTNEED);
-            start += iov[i].iov_len;
-        }
-    }
+    /* One host call per VMA, whatever the length: its host memory is contiguous. */
+    if (v->host)
+        madvise((void *)(v->host + (start - v->start)), end - start, MADV_DONTNEED);
 }
 
 int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -245,7 +332,7 @@ int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
         if (discard && !(v->flags & VMA_IMAGE)) {
             if (v->prot & GPROT_EXEC)
                 m->code_dirty = 1;   /* decoded blocks of these pages are now stale */
-            discard_pages(m, s, en);
+            discard_pages(v, s, en);
         }
     }
     return covered == len ? 0 : -ENOMEM;
@@ -255,15 +342,25 @@ int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* The break moves within [brk_start, ...): growth maps fresh zeroed pages "[heap]" if the
  * range is free, shrinking unmaps whole pages. On failure Linux returns the current break
- * rather than an error (man 2 brk, NOTES). Go on amd64 never calls brk (its one brk, sbrk0,
- * is used only by mallocinit's 32-bit path in runtime/malloc.go). */
+ * rather than an error (man 2 brk, NOTES). As brk in mm/mmap.c does, growth is refused past
+ * RLIMIT_DATA (check_data_rlimit; goemu counts the heap only, not the image's data segment),
+ * past RLIMIT_AS (may_expand_vm) and when overcommit refuses the charge (do_brk_flags).
+ * Go on amd64 never calls brk (its one brk, sbrk0, is used only by mallocinit's 32-bit path
+ * in runtime/malloc.go). */
 int64_t sys_brk(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     uint64_t want = a[0];
     if (!e->brk_start || want < e->brk_start || want >= GUEST_ADDR_LIMIT)
         return (int64_t)e->brk_cur;
     uint64_t old_top = guest_page_up(e->brk_cur), new_top = guest_page_up(want);
+    struct rlimit rl;
+    if (want > e->brk_cur && getrlimit(RLIMIT_DATA, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        want - e->brk_start > rl.rlim_cur)
+        return (int64_t)e->brk_cur;
     if (new_top > old_top) {
+        if (!may_expand_vm(&e->mem, old_top, new_top - old_top) ||
+            !vm_enough_memory(new_top - old_top))
+            return (int64_t)e->brk_cur;
         if (!mem_range_free(&e->mem, old_top, new_top - old_top))
             return (int64_t)e->brk_cur;
         if (mem_map(&e->mem, old_top, new_top - old_top, GPROT_READ | GPROT_WRITE, VMA_HEAP,
@@ -283,32 +380,48 @@ struct vma_copy {
     char name[sizeof(((struct vma *)0)->name)];
 };
 
-/* Moves [old, old+old_len) to dest (new_len bytes): contents copied through a host buffer,
- * the old range unmapped, then dest mapped (replacing whatever was there, for MREMAP_FIXED). */
+/* Linux's mremap needs [old, end) inside one VMA (-EFAULT otherwise, vma_to_resize in
+ * mm/mremap.c). goemu never merges neighbouring VMAs, so what Linux would have merged back
+ * into one — adjacent pieces with the same protection and flags, e.g. a reservation after
+ * mprotect made a page of it writable and then PROT_NONE again — counts as one here. */
+static int one_linux_vma(const struct mem *m, const struct vma *v, uint64_t end)
+{
+    const struct vma *last = m->vmas + m->nvmas;
+    for (const struct vma *w = v; w < last && w->start < end; w++) {
+        if (w != v && (w->start != w[-1].end || w->prot != v->prot || w->flags != v->flags))
+            return 0;
+        if (w->end >= end)
+            return 1;
+    }
+    return 0;
+}
+
+/* Moves [old, old+old_len) to dest as new_len bytes (mremap_to and move_vma in mm/mremap.c):
+ * a shrinking move unmaps the tail first, a growing one maps the extra pages after the moved
+ * ones, and the pages themselves move with their host memory (mem_move), never copied, so
+ * moving a 4 GiB reservation costs what moving one VMA does, a MAP_SHARED file mapping stays
+ * shared and PROT_NONE pages stay without memory. Whatever was at dest is replaced. */
 static int64_t move_mapping(struct mem *m, uint64_t old, uint64_t old_len, uint64_t dest,
                             uint64_t new_len, const struct vma_copy *v)
 {
-    uint64_t keep = old_len < new_len ? old_len : new_len;
-    void *buf = malloc(keep);
-    if (!buf)
-        return -ENOMEM;
     int r = 0;
-    if (!(v->prot & GPROT_READ))
-        r = mem_protect(m, old, old_len, v->prot | GPROT_READ);
-    if (!r && mem_copy_from(m, buf, old, keep))
-        r = -EFAULT;
+    if (new_len < old_len) {
+        r = mem_unmap(m, old + new_len, old_len - new_len);
+        old_len = new_len;
+    }
+    if (!r && new_len > old_len)
+        r = mem_map(m, dest + old_len, new_len - old_len, v->prot, v->flags, v->name);
     if (!r)
-        r = mem_unmap(m, old, old_len);
-    if (!r)
-        r = mem_map(m, dest, new_len, v->prot, v->flags, v->name);
-    if (!r)
-        r = mem_poke(m, dest, buf, keep);  /* cannot fail: dest was just mapped */
-    free(buf);
+        r = mem_move(m, old, old_len, dest);
     return r ? r : (int64_t)dest;
 }
 
 /* Grows in place when the pages after the mapping are free, else moves (MREMAP_MAYMOVE) or
- * fails with -ENOMEM; MREMAP_FIXED moves to new_addr. MREMAP_DONTUNMAP is not implemented. */
+ * fails with -ENOMEM; MREMAP_FIXED moves to new_addr. Growth is checked first, as
+ * vma_to_resize and mremap in mm/mremap.c do: past RLIMIT_AS, or an overcommit charge the
+ * host refuses, is -ENOMEM before anything changes. Growing a MAP_SHARED file mapping is
+ * -EINVAL: goemu keeps no descriptor to map more of the file with (moving and shrinking one
+ * work). MREMAP_DONTUNMAP is not implemented. */
 int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct mem *m = &e->mem;
@@ -321,7 +434,7 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
     if (flags & LINUX_MREMAP_DONTUNMAP)
         return sys_unimplemented(t, "mremap flag", flags, -EINVAL);
     const struct vma *v = mem_vma_at(m, old);
-    if (!v || !guest_range_in_user(old, old_len) || old + old_len > v->end)
+    if (!v || !guest_range_in_user(old, old_len) || !one_linux_vma(m, v, old + old_len))
         return -EFAULT;
     struct vma_copy vc = {v->prot, v->flags, ""};
     memcpy(vc.name, v->name, sizeof(vc.name));
@@ -331,8 +444,17 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
             return -EINVAL;
         if (new_addr < old + old_len && old < new_addr + new_len)
             return -EINVAL;
-        return move_mapping(m, old, old_len, new_addr, new_len, &vc);
     }
+    if (new_len > old_len) {
+        uint64_t grow = new_len - old_len;
+        if (vc.flags & VMA_SHARED)
+            return -EINVAL;
+        if (!may_expand_vm(m, 0, grow) ||
+            (accountable(vc.prot, vc.flags) && !vm_enough_memory(grow)))
+            return -ENOMEM;
+    }
+    if (flags & LINUX_MREMAP_FIXED)
+        return move_mapping(m, old, old_len, new_addr, new_len, &vc);
     if (new_len <= old_len) {
         int r = new_len < old_len ? mem_unmap(m, old + new_len, old_len - new_len) : 0;
         return r ? r : (int64_t)old;
@@ -357,16 +479,20 @@ int64_t sys_msync(struct emu *e, struct thread *t, const uint64_t a[6])
     if ((addr & GUEST_PAGE_MASK) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
         ((flags & MS_ASYNC) && (flags & MS_SYNC)))
         return -EINVAL;
-    while (len) {
-        struct iovec iov[64];
-        int n = mem_iov(&e->mem, addr, len, GPROT_NONE, iov, 64);
-        if (n < 0)
-            return -ENOMEM;
-        for (int k = 0; k < n; k++) {
-            msync(iov[k].iov_base, iov[k].iov_len, flags);  /* EINVAL on anonymous: fine */
-            addr += iov[k].iov_len;
-            len -= iov[k].iov_len;
-        }
+    if (len && !guest_range_in_user(addr, len))
+        return -ENOMEM;
+    /* As mm/msync.c: the mapped parts are synced, a hole makes the result -ENOMEM. One host
+     * call per shared file VMA, so the cost does not grow with the length. */
+    const struct mem *m = &e->mem;
+    uint64_t end = addr + len, covered = 0;
+    for (size_t i = 0; i < m->nvmas; i++) {
+        const struct vma *v = &m->vmas[i];
+        uint64_t s = v->start > addr ? v->start : addr, en = v->end < end ? v->end : end;
+        if (s >= en)
+            continue;
+        covered += en - s;
+        if (v->host && (v->flags & VMA_SHARED))
+            msync((void *)(v->host + (s - v->start)), en - s, flags);
     }
-    return 0;
+    return covered == len ? 0 : -ENOMEM;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "cpu/exec.h"
@@ -231,6 +232,81 @@ static void test_addresses_beyond_47_bits_are_rejected(void **state)
     assert_int_equal(mem_copy_from(&m, &b, 1ull << 47, 1), -EFAULT);
 }
 
+/* ---- memory limits: lazy entries, walks over present tables, moves without copies ---------- */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define L1_INDEX(a) ((a) >> 36)   /* one root entry spans 64 GiB (aspace.c: 11+12+12 bits) */
+
+static void test_page_table_entries_are_filled_on_first_access_only(void **state)
+{
+    uint64_t base = 0x100000000000, before = m.mapped_bytes, x = 9;
+    assert_int_equal(mem_map(&m, base, 1ull << 40, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(m.mapped_bytes, before + (1ull << 40));   /* host memory, untouched */
+    assert_null(m.l1[L1_INDEX(base)]);                        /* but no page table yet */
+    assert_int_equal(mem_copy_to(&m, base + (1ull << 39), &x, 8), 0);
+    assert_non_null(mem_page_ptr(&m, base + (1ull << 39), GPROT_READ));
+    assert_non_null(m.l1[L1_INDEX(base + (1ull << 39))]);
+    assert_null(m.l1[L1_INDEX(base)]);
+}
+
+static void test_unmap_frees_the_page_tables_of_the_range(void **state)
+{
+    uint64_t base = 0x100000000000;
+    assert_int_equal(mem_map(&m, base, 1ull << 40, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    for (uint64_t off = 0; off < (1ull << 40); off += 1ull << 38)
+        assert_non_null(mem_page_ptr(&m, base + off, GPROT_WRITE));
+    assert_non_null(m.l1[L1_INDEX(base + (1ull << 38))]);
+    double t0 = now_s();
+    assert_int_equal(mem_unmap(&m, 0x10000, 1ull << 46), 0);   /* 64 TiB, mostly empty */
+    assert_true(now_s() - t0 < 2.0);
+    for (uint64_t off = 0; off < (1ull << 40); off += 1ull << 38)
+        assert_null(m.l1[L1_INDEX(base + off)]);
+    assert_int_equal(m.nvmas, 0);
+    assert_int_equal(m.mapped_bytes, 0);
+}
+
+static void test_protect_walks_only_present_tables(void **state)
+{
+    uint64_t base = 0x100000000000, x = 1;
+    assert_int_equal(mem_map(&m, base, 1ull << 40, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, base + 4096, &x, 8), 0);
+    assert_non_null(mem_page_ptr(&m, base + 4096, GPROT_WRITE));
+    double t0 = now_s();
+    assert_int_equal(mem_protect(&m, base, 1ull << 40, GPROT_READ), 0);
+    assert_true(now_s() - t0 < 2.0);
+    assert_null(mem_page_ptr(&m, base + 4096, GPROT_WRITE));   /* the existing entry changed */
+    assert_null(mem_page_ptr(&m, base + 8192, GPROT_WRITE));   /* the lazy one takes the VMA's */
+    assert_non_null(mem_page_ptr(&m, base + 8192, GPROT_READ));
+}
+
+static void test_move_keeps_the_host_pages(void **state)
+{
+    uint64_t x = 0x77, y = 0, before;
+    assert_int_equal(mem_map(&m, 0x200000, 2 * 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, 0x201000, &x, 8), 0);
+    void *host = mem_host_addr(&m, 0x201000, GPROT_READ);
+    before = m.mapped_bytes;
+    assert_int_equal(mem_move(&m, 0x200000, 2 * 4096, 0x300000), 0);
+    assert_ptr_equal(mem_host_addr(&m, 0x301000, GPROT_READ), host);   /* not copied */
+    assert_int_equal(mem_copy_from(&m, &y, 0x301000, 8), 0);
+    assert_int_equal(y, 0x77);
+    assert_null(mem_vma_at(&m, 0x200000));
+    assert_int_equal(m.mapped_bytes, before);
+    assert_int_equal(mem_move(&m, 0x300000, 2 * 4096, 0x301000), -EINVAL);   /* overlap */
+    assert_int_equal(mem_move(&m, 0x300000, 3 * 4096, 0x500000), -EFAULT);   /* hole */
+    /* A PROT_NONE reservation moves without gaining memory. */
+    assert_int_equal(mem_map(&m, 0x400000, 4096, GPROT_NONE, 0, NULL), 0);
+    assert_int_equal(mem_move(&m, 0x400000, 4096, 0x600000), 0);
+    assert_false(mem_page_mapped(&m, 0x600000));
+    assert_int_equal(mem_vma_at(&m, 0x600000)->prot, GPROT_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -252,6 +328,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mprotect_backs_reserved_pages_and_keeps_contents_across_prot_none, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_to_unbacked_prot_none_page_is_segv_accerr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_beyond_47_bits_are_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_table_entries_are_filled_on_first_access_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unmap_frees_the_page_tables_of_the_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_protect_walks_only_present_tables, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_keeps_the_host_pages, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <time.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -290,6 +293,243 @@ static void test_mremap_of_unmapped_address_is_efault(void **state)
     assert_int_equal(SYS(sys_mremap, 0x7000000000, 4096, 8192, LINUX_MREMAP_MAYMOVE), -EFAULT);
 }
 
+/* ---- memory limits (docs/isolation.md, "Memory limits") ------------------------------------
+ * Each test bounds host memory (VmRSS growth under 10 MB) and time (2 s, about 100 times what
+ * the operation takes) so a regression fails instead of exhausting the machine. */
+
+#define MAP_NORESERVE_ 0x4000ull
+#define GiB (1ull << 30)
+#define TiB (1ull << 40)
+#define RSS_BOUND_KB (10 * 1024)
+#define TIME_BOUND_S 2.0
+
+static long status_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    size_t k = strlen(key);
+    while (f && fgets(line, sizeof(line), f))
+        if (!strncmp(line, key, k) && line[k] == ':')
+            kb = atol(line + k + 1);
+    if (f)
+        fclose(f);
+    assert_true(kb >= 0);
+    return kb;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whether the host, like a default Linux (vm.overcommit_memory 0), refuses one private
+ * writable request of bytes (__vm_enough_memory in mm/util.c: more than RAM + swap). */
+static int heuristic_refuses(uint64_t bytes)
+{
+    FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+    int mode = 0;
+    if (f) {
+        if (fscanf(f, "%d", &mode) != 1)
+            mode = 0;
+        fclose(f);
+    }
+    struct sysinfo si;
+    assert_int_equal(sysinfo(&si), 0);
+    return mode == 0 && bytes / si.mem_unit > (uint64_t)si.totalram + si.totalswap;
+}
+
+static void test_mremap_4k_to_64tib_is_enomem_at_once(void **state)
+{
+    long rss = status_kb("VmRSS");
+    double t0 = now_s();
+    int64_t a = anon(0, 4096, RW, PRIV_ANON);
+    assert_true(a > 0);
+    int64_t r = SYS(sys_mremap, (uint64_t)a, 4096, 64 * TiB, LINUX_MREMAP_MAYMOVE);
+    if (heuristic_refuses(64 * TiB)) {
+        assert_int_equal(r, -ENOMEM);   /* mm/mremap.c: VM_ACCOUNT growth is charged first */
+        uint8_t b;
+        assert_int_equal(mem_copy_from(&E->mem, &b, (uint64_t)a, 1), 0);  /* old one intact */
+    }
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+}
+
+static void test_mremap_noreserve_to_64tib_costs_nothing_and_keeps_contents(void **state)
+{
+    /* Not charged (MAP_NORESERVE), so Linux grants it; untouched it must cost nothing. */
+    uint64_t x = 0xabcdef;
+    int64_t a = anon(0, 4096, RW, PRIV_ANON | MAP_NORESERVE_);
+    assert_true(a > 0);
+    poke((uint64_t)a, &x, 8);
+    long rss = status_kb("VmRSS");
+    double t0 = now_s();
+    int64_t n = SYS(sys_mremap, (uint64_t)a, 4096, 64 * TiB, LINUX_MREMAP_MAYMOVE);
+    /* goemu's host must hold 64 TiB next to itself; a sanitizer's shadow memory may not leave
+     * that much (docs/isolation.md): then ENOMEM, still at once. */
+    void *probe = mmap(NULL, 64 * TiB, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (probe == MAP_FAILED) {
+        assert_true(n == -ENOMEM || n > 0);
+        if (n < 0)
+            return;
+    } else {
+        munmap(probe, 64 * TiB);
+    }
+    assert_true(n > 0);
+    x = 0;
+    peek((uint64_t)n, &x, 8);
+    assert_int_equal(x, 0xabcdef);
+    poke((uint64_t)n + 64 * TiB - 8, &x, 8);
+    assert_int_equal(SYS(sys_munmap, (uint64_t)n, 64 * TiB), 0);
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+}
+
+static void test_mremap_growth_past_rlimit_as_is_enomem(void **state)
+{
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_AS, &old), 0);
+    lim = old;
+    /* Room for this process (a sanitizer's shadow makes it terabytes), far below 64 TiB. */
+    lim.rlim_cur = (uint64_t)status_kb("VmSize") * 1024 + 64 * GiB;
+    assert_int_equal(setrlimit(RLIMIT_AS, &lim), 0);
+    int64_t a = anon(0, 4096, RW, PRIV_ANON | MAP_NORESERVE_);
+    int64_t r = a > 0 ? SYS(sys_mremap, (uint64_t)a, 4096, 64 * TiB, LINUX_MREMAP_MAYMOVE) : a;
+    int64_t m = anon(0, lim.rlim_cur + GiB, GPROT_NONE, PRIV_ANON);
+    assert_int_equal(setrlimit(RLIMIT_AS, &old), 0);
+    assert_true(a > 0);
+    assert_int_equal(r, -ENOMEM);
+    assert_int_equal(m, -ENOMEM);   /* mmap_region: may_expand_vm */
+}
+
+static void test_mmap_1tib_touch_and_munmap_returns_host_memory(void **state)
+{
+    if (heuristic_refuses(TiB))   /* what Linux does with ordinary memory of that size */
+        assert_int_equal(anon(0, TiB, RW, PRIV_ANON), -ENOMEM);
+    long rss = status_kb("VmRSS");
+    double t0 = now_s();
+    int64_t a = anon(0, TiB, RW, PRIV_ANON | MAP_NORESERVE_);
+    assert_true(a > 0);
+    for (uint64_t off = 0; off < TiB; off += TiB / 4) {
+        uint64_t x = off + 1;
+        poke((uint64_t)a + off, &x, 8);
+        x = 0;
+        peek((uint64_t)a + off, &x, 8);
+        assert_int_equal(x, off + 1);
+    }
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+    /* madvise and msync over the whole terabyte cost one host call, not 2^28 page steps. */
+    assert_int_equal(SYS(sys_madvise, (uint64_t)a, TiB, LINUX_MADV_DONTNEED), 0);
+    uint64_t z = 1;
+    peek((uint64_t)a + TiB / 4, &z, 8);
+    assert_int_equal(z, 0);
+    assert_int_equal(SYS(sys_msync, (uint64_t)a, TiB, MS_ASYNC), 0);
+    assert_int_equal(SYS(sys_munmap, (uint64_t)a, TiB), 0);
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+    /* Reprotecting a terabyte reservation both ways is as cheap. */
+    int64_t r = anon(0, TiB, GPROT_NONE, PRIV_ANON);
+    assert_true(r > 0);
+    assert_int_equal(SYS(sys_mprotect, (uint64_t)r, TiB, RW), heuristic_refuses(TiB) ? -ENOMEM : 0);
+    assert_int_equal(mem_protect(&E->mem, (uint64_t)r, TiB, GPROT_READ), 0);
+    assert_int_equal(SYS(sys_mprotect, (uint64_t)r, TiB, GPROT_NONE), 0);
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+}
+
+static void test_mremap_of_4gib_reservation_is_instant_and_keeps_contents(void **state)
+{
+    long rss = status_kb("VmRSS");
+    double t0 = now_s();
+    int64_t a = anon(0, 4 * GiB, GPROT_NONE, PRIV_ANON);
+    assert_true(a > 0);
+    /* One page committed and written, then made PROT_NONE again: its contents must survive
+     * the move; the never-committed pages stay without memory. */
+    uint64_t x = 0x5151, page = (uint64_t)a + 2 * GiB;
+    assert_int_equal(SYS(sys_mprotect, page, 4096, RW), 0);
+    poke(page, &x, 8);
+    assert_int_equal(SYS(sys_mprotect, page, 4096, GPROT_NONE), 0);
+    uint64_t dest = 0x200000000000;
+    assert_int_equal(SYS(sys_mremap, (uint64_t)a, 4 * GiB, 4 * GiB,
+                         LINUX_MREMAP_MAYMOVE | LINUX_MREMAP_FIXED, dest), dest);
+    assert_null(mem_vma_at(&E->mem, (uint64_t)a));
+    assert_false(mem_page_mapped(&E->mem, dest));
+    uint8_t b;
+    assert_int_equal(mem_copy_from(&E->mem, &b, dest, 1), -EFAULT);
+    assert_int_equal(SYS(sys_mprotect, dest + 2 * GiB, 4096, GPROT_READ), 0);
+    x = 0;
+    peek(dest + 2 * GiB, &x, 8);
+    assert_int_equal(x, 0x5151);
+    /* Growing it moves or extends it the same way (one VMA again, as Linux merges it). */
+    assert_int_equal(SYS(sys_mprotect, dest + 2 * GiB, 4096, GPROT_NONE), 0);
+    int64_t n = SYS(sys_mremap, dest, 4 * GiB, 8 * GiB, LINUX_MREMAP_MAYMOVE);
+    assert_true(n > 0);
+    assert_int_equal(SYS(sys_mprotect, (uint64_t)n + 2 * GiB, 4096, GPROT_READ), 0);
+    peek((uint64_t)n + 2 * GiB, &x, 8);
+    assert_int_equal(x, 0x5151);
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+}
+
+static void test_brk_past_rlimit_data_returns_the_old_break(void **state)
+{
+    E->brk_start = E->brk_cur = 0x600000;
+    if (heuristic_refuses(256 * GiB))
+        assert_int_equal(SYS(sys_brk, 0x600000 + 256 * GiB), 0x600000);
+    struct rlimit old, lim;
+    assert_int_equal(getrlimit(RLIMIT_DATA, &old), 0);
+    lim = old;
+    lim.rlim_cur = (uint64_t)status_kb("VmData") * 1024 + GiB;
+    assert_int_equal(setrlimit(RLIMIT_DATA, &lim), 0);
+    int64_t huge = SYS(sys_brk, 0x600000 + 256 * GiB);
+    int64_t over = SYS(sys_brk, 0x600000 + lim.rlim_cur + 4096);
+    int64_t small = SYS(sys_brk, 0x600000 + (1 << 20));
+    assert_int_equal(setrlimit(RLIMIT_DATA, &old), 0);
+    assert_int_equal(huge, 0x600000);
+    assert_int_equal(over, 0x600000);
+    assert_int_equal(small, 0x600000 + (1 << 20));
+}
+
+static void test_munmap_of_64tib_takes_time_proportional_to_what_is_mapped(void **state)
+{
+    double t0 = now_s();
+    assert_int_equal(anon(0x300000000000, 8192, RW, PRIV_ANON | LINUX_MAP_FIXED), 0x300000000000);
+    uint64_t x = 7;
+    poke(0x300000001000, &x, 8);
+    assert_int_equal(SYS(sys_munmap, 0x10000, 64 * TiB), 0);
+    uint8_t b;
+    assert_int_equal(mem_copy_from(&E->mem, &b, SCRATCH, 1), -EFAULT);
+    assert_int_equal(mem_copy_from(&E->mem, &b, 0x300000001000, 1), -EFAULT);
+    assert_int_equal(SYS(sys_mprotect, 0x10000, 64 * TiB, GPROT_READ), -ENOMEM);
+    assert_int_equal(SYS(sys_madvise, 0x10000, 64 * TiB, LINUX_MADV_DONTNEED), -ENOMEM);
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+}
+
+static void test_mremap_of_shared_file_mapping_stays_shared(void **state)
+{
+    int fd = temp_file("abcdefgh", 8);
+    int64_t a = SYS(sys_mmap, 0, 4096, RW, LINUX_MAP_SHARED, (uint64_t)fd, 0);
+    assert_true(a > 0);
+    uint64_t dest = 0x210000000000;
+    assert_int_equal(SYS(sys_mremap, (uint64_t)a, 4096, 4096,
+                         LINUX_MREMAP_MAYMOVE | LINUX_MREMAP_FIXED, dest), dest);
+    poke(dest, "XY", 2);                               /* guest write reaches the file */
+    char buf[9] = {0};
+    assert_int_equal(pread(fd, buf, 8, 0), 8);
+    assert_string_equal(buf, "XYcdefgh");
+    assert_int_equal(pwrite(fd, "Z", 1, 7), 1);        /* file write reaches the guest */
+    peek(dest, buf, 8);
+    assert_memory_equal(buf, "XYcdefgZ", 8);
+    assert_int_equal(SYS(sys_msync, dest, 4096, MS_SYNC), 0);
+    assert_int_equal(SYS(sys_msync, dest, 8192, MS_SYNC), -ENOMEM);   /* past the mapping */
+    /* Documented limit: growing a shared file mapping is EINVAL (no fd to map more with). */
+    assert_int_equal(SYS(sys_mremap, dest, 4096, 8192, LINUX_MREMAP_MAYMOVE), -EINVAL);
+    assert_int_equal(SYS(sys_mremap, dest, 4096, 4096, 0), dest);
+    close(fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +565,14 @@ int main(void)
         SYS_TEST(test_mremap_moves_with_maymove_keeping_contents),
         SYS_TEST(test_mremap_shrink_unmaps_the_tail),
         SYS_TEST(test_mremap_of_unmapped_address_is_efault),
+        SYS_TEST(test_mremap_4k_to_64tib_is_enomem_at_once),
+        SYS_TEST(test_mremap_noreserve_to_64tib_costs_nothing_and_keeps_contents),
+        SYS_TEST(test_mremap_growth_past_rlimit_as_is_enomem),
+        SYS_TEST(test_mmap_1tib_touch_and_munmap_returns_host_memory),
+        SYS_TEST(test_mremap_of_4gib_reservation_is_instant_and_keeps_contents),
+        SYS_TEST(test_brk_past_rlimit_data_returns_the_old_break),
+        SYS_TEST(test_munmap_of_64tib_takes_time_proportional_to_what_is_mapped),
+        SYS_TEST(test_mremap_of_shared_file_mapping_stays_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
