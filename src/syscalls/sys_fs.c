@@ -1,7 +1,7 @@
 /* sys_fs.c — files and descriptors. Guest fds are host fds and guest paths host paths
- * (passthrough), except that /proc/self/exe means the guest binary rather than goemu, and
- * /proc/self/auxv is -ENOENT (goemu's own auxv would be wrong; Go reads it only as a fallback
- * when the stack has none, sysargs in runtime/os_linux.go). Guest buffers reach the host as iovecs
+ * (passthrough), except the guest's own /proc entries (/proc/self, /proc/thread-self,
+ * /proc/<pid>), which procfs.c answers so that they describe the guest, not goemu, and never
+ * reach goemu's memory (docs/isolation.md, "Virtual /proc/self"). Guest buffers reach the host as iovecs
  * from mem_iov: one host call, no copies. A read or write that would block the one host
  * thread blocks the guest thread instead (sys_block_on_fd) and re-executes when ready. */
 #include <errno.h>
@@ -45,18 +45,21 @@ static int describes_host(const char *path)
            !strncmp(path, "/sys/fs/cgroup/", 15);
 }
 
-/* Reads a guest path and maps the /proc/self names that would describe goemu, not the guest.
- * follow: the call follows a final symlink (open, stat), so /proc/self/exe is the binary. */
-static int64_t guest_path(struct emu *e, uint64_t addr, char *buf, int follow)
+/* Reads a guest path without the host files a --deterministic run hides. */
+static int64_t guest_path_raw(struct emu *e, uint64_t addr, char *buf)
 {
     int64_t r = sys_read_path(e, addr, buf);
     if (r)
         return r;
-    if (!strcmp(buf, "/proc/self/auxv") || (e->opt.deterministic && describes_host(buf)))
-        return -ENOENT;
-    if (follow && e->exe_realpath && !strcmp(buf, "/proc/self/exe"))
-        snprintf(buf, LINUX_PATH_MAX, "%s", e->exe_realpath);
-    return 0;
+    return e->opt.deterministic && describes_host(buf) ? -ENOENT : 0;
+}
+
+/* Reads a guest path and maps the guest's /proc entries to their host stand-ins (procfs.c).
+ * follow: the call follows a final symlink (stat), so /proc/self/exe is the binary. */
+static int64_t guest_path(struct emu *e, uint64_t addr, char *buf, int follow)
+{
+    int64_t r = guest_path_raw(e, addr, buf);
+    return r ? r : procfs_path(e, e->current, buf, follow);
 }
 
 /* ---- reads and writes ----------------------------------------------------------------- */
@@ -104,6 +107,8 @@ static int fd_nonblocking(int fd)
 static int64_t read_segments(struct emu *e, int fd, const struct linux_iovec *seg, int nseg,
                              int64_t off)
 {
+    if (procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_MEM)
+        return procfs_mem_rw(e, fd, seg, nseg, off, 0);
     struct iovec iov[IOV_CAP];
     int n = 0;
     int64_t r = sys_build_iov(&e->mem, seg, nseg, GPROT_WRITE, MAX_RW_COUNT, iov, &n);
@@ -123,6 +128,8 @@ static int64_t write_segments(struct emu *e, int fd, const struct linux_iovec *s
     struct stat st;
     uint64_t cap = MAX_RW_COUNT;
     *is_sock = 0;
+    if (procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_MEM)
+        return procfs_mem_rw(e, fd, seg, nseg, off, 1);
     if (off < 0 && fstat(fd, &st) == 0) {
         if (S_ISFIFO(st.st_mode) && !fd_nonblocking(fd))
             cap = PIPE_BUF;
@@ -224,23 +231,30 @@ int64_t sys_writev(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* ---- opening, closing, duplicating --------------------------------------------------- */
 
-static int64_t do_openat(struct emu *e, int dirfd, uint64_t path, int flags, unsigned mode)
+/* The guest's /proc entries are opened by procfs.c; anything the host opens that turns out
+ * to be goemu's own /proc (a symlink to /proc/self/mem, a dirfd in /proc) is redone there. */
+static int64_t do_openat(struct emu *e, struct thread *t, int dirfd, uint64_t path, int flags,
+                         unsigned mode)
 {
     char p[LINUX_PATH_MAX];
-    int64_t r = guest_path(e, path, p, !(flags & O_NOFOLLOW));
+    int64_t r = guest_path_raw(e, path, p);
     if (r)
         return r;
-    return sys_host(openat(dirfd, p, flags, (mode_t)mode));
+    r = procfs_openat(e, t, p, flags, mode);
+    if (r != PROCFS_PASS)
+        return r;
+    r = sys_host(openat(dirfd, p, flags, (mode_t)mode));
+    return procfs_check_opened(e, t, r, flags, mode);
 }
 
 int64_t sys_openat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return do_openat(e, arg_int(a[0]), a[1], arg_int(a[2]), arg_uint(a[3]));
+    return do_openat(e, t, arg_int(a[0]), a[1], arg_int(a[2]), arg_uint(a[3]));
 }
 
 int64_t sys_open(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return do_openat(e, AT_FDCWD, a[0], arg_int(a[1]), arg_uint(a[2]));
+    return do_openat(e, t, AT_FDCWD, a[0], arg_int(a[1]), arg_uint(a[2]));
 }
 
 int64_t sys_close(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -453,6 +467,8 @@ int64_t sys_lstat(struct emu *e, struct thread *t, const uint64_t a[6])
 
 int64_t sys_lseek(struct emu *e, struct thread *t, const uint64_t a[6])
 {
+    if (procfs_nvirtual && procfs_fd_kind(arg_int(a[0])) == PROCFS_MEM)
+        return procfs_mem_lseek(arg_int(a[0]), (int64_t)a[1], (int)arg_uint(a[2]));
     return sys_host(lseek(arg_int(a[0]), (off_t)a[1], (int)arg_uint(a[2])));
 }
 
@@ -471,27 +487,38 @@ int64_t sys_getdents64(struct emu *e, struct thread *t, const uint64_t a[6])
         iov.iov_base = NULL;
         iov.iov_len = 0;
     }
-    return sys_host(syscall(SYS_getdents64, arg_int(a[0]), iov.iov_base, iov.iov_len));
+    int fd = arg_int(a[0]);
+    int fddir = procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_FDDIR;
+    for (;;) {
+        int64_t n = sys_host(syscall(SYS_getdents64, fd, iov.iov_base, iov.iov_len));
+        if (!fddir || n <= 0)
+            return n;
+        /* The guest's fd/ directory lists none of goemu's private fds (procfs.c). */
+        n = procfs_filter_fddir(iov.iov_base, n);
+        if (n > 0)
+            return n;
+    }
 }
 
-/* readlink of /proc/self/exe names the guest binary (os.Executable, os/executable_procfs.go).
- * The result is not NUL-terminated and is truncated to bufsiz (man 2 readlink). */
-static int64_t do_readlinkat(struct emu *e, int dirfd, uint64_t path, uint64_t buf, int bufsiz)
+/* readlink of the guest's /proc links is procfs.c's: /proc/self/exe names the guest binary
+ * (os.Executable, os/executable_procfs.go), /proc/self the guest pid. The result is not
+ * NUL-terminated and is truncated to bufsiz (man 2 readlink). */
+static int64_t do_readlinkat(struct emu *e, struct thread *t, int dirfd, uint64_t path,
+                             uint64_t buf, int bufsiz)
 {
     char p[LINUX_PATH_MAX], target[LINUX_PATH_MAX];
     if (bufsiz <= 0)
         return -EINVAL;
-    int64_t r = guest_path(e, path, p, 0);
+    int64_t r = guest_path_raw(e, path, p);
     if (r)
         return r;
-    ssize_t n;
-    if (e->exe_realpath && !strcmp(p, "/proc/self/exe")) {
-        n = (ssize_t)strlen(e->exe_realpath);
-        memcpy(target, e->exe_realpath, (size_t)n < sizeof(target) ? (size_t)n : sizeof(target));
-    } else {
+    ssize_t n = procfs_readlink(e, t, p, target, sizeof(target));
+    if (n == PROCFS_PASS) {
         n = readlinkat(dirfd, p, target, sizeof(target));
         if (n < 0)
             return sys_errno(errno);
+    } else if (n < 0) {
+        return n;
     }
     if (n > bufsiz)
         n = bufsiz;
@@ -502,12 +529,12 @@ static int64_t do_readlinkat(struct emu *e, int dirfd, uint64_t path, uint64_t b
 
 int64_t sys_readlinkat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return do_readlinkat(e, arg_int(a[0]), a[1], a[2], arg_int(a[3]));
+    return do_readlinkat(e, t, arg_int(a[0]), a[1], a[2], arg_int(a[3]));
 }
 
 int64_t sys_readlink(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return do_readlinkat(e, AT_FDCWD, a[0], a[1], arg_int(a[2]));
+    return do_readlinkat(e, t, AT_FDCWD, a[0], a[1], arg_int(a[2]));
 }
 
 static int64_t do_faccessat(struct emu *e, int dirfd, uint64_t path, int mode, int flags)

@@ -94,4 +94,32 @@ int64_t clone_process(struct emu *e, struct thread *t, const struct clone_reques
 /* sys_process.c: kill(pid, sig) for a pid that is not this process's pid, 0 or -pid. */
 int64_t sys_kill_other(struct emu *e, int pid, int sig);
 
+/* procfs.c: the guest's virtual /proc/self (docs/isolation.md, "Virtual /proc/self"). */
+/* "Not a /proc path of this process: let the host have it" (never a fd or -errno). */
+#define PROCFS_PASS INT64_MIN
+/* Kinds of open file procfs serves itself (procfs_fd_kind). */
+enum { PROCFS_MEM = 1, PROCFS_FDDIR = 2 };
+/* Non-zero once a virtual fd was opened: until then procfs_fd_kind need not be asked. */
+extern unsigned procfs_nvirtual;
+/* What fd is: PROCFS_MEM, PROCFS_FDDIR or 0 (one fstat). */
+int procfs_fd_kind(int fd);
+/* open of a guest path (after sys_read_path): a fd or -errno, or PROCFS_PASS to open path on
+ * the host (rewritten to the host's /proc/self/... for entries passed through). */
+int64_t procfs_openat(struct emu *e, struct thread *t, char *path, int flags, unsigned mode);
+/* After a host open returned fd: if the kernel resolved it to goemu's own /proc (through a
+ * symlink, "..", or a dirfd), closes it and opens the guest's entry instead. */
+int64_t procfs_check_opened(struct emu *e, struct thread *t, int64_t fd, int flags,
+                            unsigned mode);
+/* stat, access & co.: rewrites path to the host stand-in of a virtual entry; 0 or -errno. */
+int64_t procfs_path(struct emu *e, struct thread *t, char *path, int follow);
+/* readlink: the link's length in target (not NUL-terminated), -errno, or PROCFS_PASS. */
+int64_t procfs_readlink(struct emu *e, struct thread *t, char *path, char *target,
+                        size_t size);
+/* read/write (off < 0: at the file position) on a PROCFS_MEM fd: guest memory, FOLL_FORCE. */
+int64_t procfs_mem_rw(struct emu *e, int fd, const struct linux_iovec *seg, int nseg,
+                      int64_t off, int write);
+int64_t procfs_mem_lseek(int fd, int64_t off, int whence);
+/* getdents64 result of a PROCFS_FDDIR fd without goemu's private fds: the new length. */
+int64_t procfs_filter_fddir(void *buf, int64_t n);
+
 #endif

@@ -1,0 +1,1014 @@
+/* procfs.c — the guest's virtual /proc/self. Guest paths are host paths, so without this a
+ * guest opening /proc/self/mem would get goemu's own memory (and could overwrite goemu), and
+ * /proc/self/{maps,exe,auxv,cmdline,environ,stat,status} would describe goemu. Paths naming
+ * this process's /proc directory — /proc/self, /proc/thread-self, /proc/<guest pid>,
+ * /proc/<guest tid>, /proc/self/task/<guest tid> — are answered here from the guest's own
+ * state; a few harmless entries pass through to the host's /proc/self (goemu and the guest
+ * share one host process: same cwd, root, fds, limits, namespaces); everything else is
+ * -ENOENT. The table of names is docs/isolation.md, "Virtual /proc/self".
+ *
+ * Text files (maps, status, ...) are generated when opened into a sealed memfd the guest then
+ * reads normally: a snapshot at open, where Linux's seq_file regenerates on each read from
+ * offset 0 (fs/seq_file.c). /proc/self/mem is a memfd placeholder whose inode is recorded in
+ * a small table; read/write/pread64/pwrite64/readv/writev/lseek on an fd with that inode are
+ * done here on guest addresses (fs/proc/base.c: mem_rw, mem_lseek). The table is looked up
+ * only while some virtual fd was ever opened (procfs_nvirtual), so ordinary fds pay one
+ * predictable branch. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "abi/linux_abi.h"
+#include "elf/stack.h"
+#include "syscalls/syscalls.h"
+
+unsigned procfs_nvirtual;
+
+/* Open files procfs serves itself, by host inode (shared by dups, forks and reopenings of
+ * /proc/self/fd/N, so closing or dup2-ing over one needs no bookkeeping). Entries are never
+ * removed: a closed placeholder's inode is not reused while the table holds its number for a
+ * memfd (shmem inode numbers come from get_next_ino), and a stale entry costs only a lookup. */
+struct vfile {
+    dev_t dev;
+    ino_t ino;
+    int kind;
+};
+static struct vfile *vfiles;
+static size_t nvfiles, cap_vfiles;
+
+static int remember(int fd, int kind)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -errno;
+    for (size_t i = 0; i < nvfiles; i++)
+        if (vfiles[i].dev == st.st_dev && vfiles[i].ino == st.st_ino) {
+            vfiles[i].kind = kind;
+            return 0;
+        }
+    if (nvfiles == cap_vfiles) {
+        size_t cap = cap_vfiles ? 2 * cap_vfiles : 16;
+        struct vfile *v = realloc(vfiles, cap * sizeof(*v));
+        if (!v)
+            return -ENOMEM;
+        vfiles = v;
+        cap_vfiles = cap;
+    }
+    vfiles[nvfiles++] = (struct vfile){st.st_dev, st.st_ino, kind};
+    procfs_nvirtual = (unsigned)nvfiles;
+    return 0;
+}
+
+int procfs_fd_kind(int fd)
+{
+    struct stat st;
+    if (!nvfiles || fstat(fd, &st) < 0)
+        return 0;
+    for (size_t i = 0; i < nvfiles; i++)
+        if (vfiles[i].dev == st.st_dev && vfiles[i].ino == st.st_ino)
+            return vfiles[i].kind;
+    return 0;
+}
+
+/* ---- guest memory regardless of protection (FOLL_FORCE) ---------------------------------- */
+
+/* Reads n bytes inside one guest page as ptrace and /proc/pid/mem do (access_remote_vm with
+ * FOLL_FORCE, mm/gup.c check_vma_flags: any mapping may be read, PROT_NONE included). A
+ * mapped page without host memory yet reads as zeros, as the kernel's zero page would. */
+static int force_read(struct mem *m, uint64_t a, void *buf, size_t n)
+{
+    if (a >= GUEST_ADDR_LIMIT)
+        return -1;
+    const uint8_t *h = mem_host_addr(m, a, GPROT_NONE);
+    if (h) {
+        memcpy(buf, h, n);
+        return 0;
+    }
+    if (!mem_vma_at(m, a))
+        return -1;
+    memset(buf, 0, n);
+    return 0;
+}
+
+/* Writes n bytes inside one guest page, read-only pages included (FOLL_FORCE breaks COW on a
+ * private mapping), but never a shared mapping the guest cannot write: check_vma_flags refuses
+ * a FOLL_FORCE write to a mapping that is not is_cow_mapping. */
+static int force_write(struct mem *m, uint64_t a, const void *buf, size_t n)
+{
+    if (a >= GUEST_ADDR_LIMIT)
+        return -1;
+    const struct vma *v = mem_vma_at(m, a);
+    if (!v || (v->flags & VMA_SHARED_RO))
+        return -1;
+    return mem_poke(m, a, buf, n) ? -1 : 0;
+}
+
+/* mem_rw (fs/proc/base.c): page-sized chunks; the first chunk that cannot be transferred ends
+ * the call with the bytes done so far, or -EIO when none were (-EFAULT for the guest buffer). */
+int64_t procfs_mem_rw(struct emu *e, int fd, const struct linux_iovec *seg, int nseg,
+                      int64_t off, int write)
+{
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0)
+        return sys_errno(errno);
+    if ((fl & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
+        return -EBADF;
+    int64_t pos = off >= 0 ? off : lseek(fd, 0, SEEK_CUR);
+    if (pos < 0)
+        return sys_errno(errno);
+    uint64_t done = 0, cap = 0x7ffff000ull;   /* MAX_RW_COUNT */
+    int64_t err = 0;
+    uint8_t page[GUEST_PAGE_SIZE];
+    for (int i = 0; i < nseg && !err && done < cap; i++) {
+        uint64_t left = seg[i].iov_len, ubuf = seg[i].iov_base;
+        while (left && done < cap) {
+            uint64_t a = (uint64_t)pos;
+            size_t k = GUEST_PAGE_SIZE - (a & GUEST_PAGE_MASK);
+            if (k > left)
+                k = left;
+            if (k > cap - done)
+                k = cap - done;
+            if (write) {
+                if (mem_copy_from(&e->mem, page, ubuf, k)) {
+                    err = -EFAULT;
+                    break;
+                }
+                if (force_write(&e->mem, a, page, k)) {
+                    err = -EIO;
+                    break;
+                }
+            } else {
+                if (force_read(&e->mem, a, page, k)) {
+                    err = -EIO;
+                    break;
+                }
+                if (mem_copy_to(&e->mem, ubuf, page, k)) {
+                    err = -EFAULT;
+                    break;
+                }
+            }
+            pos += (int64_t)k;
+            ubuf += k;
+            left -= k;
+            done += k;
+        }
+    }
+    if (off < 0 && done)
+        lseek(fd, pos, SEEK_SET);
+    return done ? (int64_t)done : err;
+}
+
+/* mem_lseek: SEEK_SET and SEEK_CUR only. Linux allows any unsigned position
+ * (FMODE_UNSIGNED_OFFSET); here positions are kept by the host file and stay below 2^63,
+ * which covers every guest address. */
+int64_t procfs_mem_lseek(int fd, int64_t off, int whence)
+{
+    if (whence != SEEK_SET && whence != SEEK_CUR)
+        return -EINVAL;
+    return sys_host(lseek(fd, off, whence));
+}
+
+/* getdents64 on the virtual fd/ directory: drops goemu's private descriptors (>= 512,
+ * sys_process.c private_fd) from the entries the host wrote. Returns the new length. */
+int64_t procfs_filter_fddir(void *buf, int64_t n)
+{
+    uint8_t *p = buf, *out = buf;
+    int64_t kept = 0;
+    for (int64_t at = 0; at < n;) {
+        struct linux_dirent64 *d = (struct linux_dirent64 *)(p + at);
+        unsigned short len = d->d_reclen;
+        if (!len)
+            break;
+        const char *name = d->d_name;
+        int priv = name[0] >= '0' && name[0] <= '9' && atoi(name) >= 512;
+        if (!priv) {
+            if (out != p + at)
+                memmove(out, p + at, len);
+            out += len;
+            kept += len;
+        }
+        at += len;
+    }
+    return kept;
+}
+
+/* ---- the initial stack: argv, envp, auxv ---------------------------------------------------
+ * struct emu does not keep where boot put them, so they are found again from the layout
+ * src/elf/stack.c builds (and Linux, fs/binfmt_elf.c create_elf_tables): AT_EXECFN's string
+ * just below ELF_STACK_TOP - 8, argv and envp strings below it, "x86_64" (AT_PLATFORM) ending
+ * 16-byte aligned below those, the 16 random bytes, then argc, argv[], envp[] and auxv ending
+ * at or 8 bytes below the random bytes' 16-byte boundary. Every candidate is checked against
+ * the vectors' pointers, so a guest that rewrote its stack gets -ENOENT, not garbage. */
+struct initstack {
+    uint64_t rsp, auxv, auxv_end, arg_start, arg_end, env_start, env_end;
+};
+
+static int rd64(struct mem *m, uint64_t a, uint64_t *v)
+{
+    return force_read(m, a, v, 8);
+}
+
+/* With the auxv ending at end, fills s (rsp, argv/envp areas) or returns -1. */
+static int check_vectors(struct mem *m, uint64_t end, uint64_t strings, uint64_t execfn,
+                         uint64_t platform, struct initstack *s)
+{
+    uint64_t w0, w1;
+    if (rd64(m, end - 16, &w0) || rd64(m, end - 8, &w1) || w0 != AT_NULL)
+        return -1;
+    int found_platform = 0;
+    uint64_t a = end - 16;
+    for (int n = 0; n < 64; n++) {
+        if (rd64(m, a - 16, &w0) || rd64(m, a - 8, &w1))
+            return -1;
+        if (w0 == AT_NULL || w0 > 64)
+            break;
+        if (w0 == AT_PLATFORM && w1 == platform)
+            found_platform = 1;
+        a -= 16;
+    }
+    if (!found_platform || rd64(m, a - 8, &w0) || w0 != 0)
+        return -1;
+    /* envp[] then argv[] below the auxv, read backwards: pointers into the strings. */
+    uint64_t p = a - 16, env0 = 0, n = 0;
+    while (!rd64(m, p, &w0) && w0 >= strings && w0 < execfn) {
+        env0 = w0;
+        p -= 8;
+    }
+    if (rd64(m, p, &w0) || w0 != 0)   /* argv NULL */
+        return -1;
+    p -= 8;
+    uint64_t argv0 = 0;
+    while (!rd64(m, p, &w0) && w0 >= strings && w0 < execfn && w0 != n) {
+        argv0 = w0;
+        n++;
+        p -= 8;
+    }
+    if (rd64(m, p, &w0) || w0 != n || (n && argv0 != strings))
+        return -1;
+    s->rsp = p;
+    s->auxv = a;
+    s->auxv_end = end;
+    s->arg_start = strings;
+    s->arg_end = env0 ? env0 : execfn;
+    s->env_start = s->arg_end;
+    s->env_end = execfn;
+    return 0;
+}
+
+static int find_initstack(struct emu *e, struct initstack *s)
+{
+    struct mem *m = &e->mem;
+    if (!e->exe_path)
+        return -1;
+    size_t len = strlen(e->exe_path) + 1;
+    uint64_t execfn = ELF_STACK_TOP - 8 - len;
+    char buf[LINUX_PATH_MAX];
+    if (len > sizeof(buf))
+        return -1;
+    for (size_t i = 0; i < len; i += 8) {
+        size_t k = len - i < 8 ? len - i : 8;
+        uint64_t a = execfn + i;
+        size_t in_page = GUEST_PAGE_SIZE - (a & GUEST_PAGE_MASK);
+        if (k > in_page) {
+            if (force_read(m, a, buf + i, in_page) ||
+                force_read(m, a + in_page, buf + i + in_page, k - in_page))
+                return -1;
+        } else if (force_read(m, a, buf + i, k)) {
+            return -1;
+        }
+    }
+    if (memcmp(buf, e->exe_path, len))
+        return -1;
+    /* Strings are at most a quarter of the stack (execve's limit, stack.c measure). */
+    uint64_t lowest = execfn > ELF_STACK_SIZE / 4 + 64 ? execfn - ELF_STACK_SIZE / 4 - 64 : 0;
+    for (uint64_t p = execfn & ~15ull; p > lowest; p -= 16) {
+        char plat[8];
+        if (force_read(m, p - 8, plat, 8))
+            return -1;
+        if (memcmp(plat + 1, "x86_64", 7))
+            continue;
+        uint64_t platform = p - 7, top = (platform - 16) & ~15ull;
+        for (uint64_t strings = p; strings < p + 16 && strings <= execfn; strings++)
+            for (uint64_t end = top; end >= top - 8; end -= 8)
+                if (!check_vectors(m, end, strings, execfn, platform, s))
+                    return 0;
+    }
+    return -1;
+}
+
+/* ---- generated text files -------------------------------------------------------------- */
+
+/* The leader's thread for per-thread fields of /proc/<pid>/...: Linux shows the thread-group
+ * leader there; when it has exited, the caller. */
+static struct thread *leader(struct emu *e, struct thread *t)
+{
+    struct thread *l = thread_find(e, e->pid);
+    return l ? l : t;
+}
+
+/* Resident guest bytes of [start, end): mincore on the host pages behind it, one call per run
+ * of host-contiguous pages. */
+static uint64_t resident_run(uintptr_t host, size_t pages)
+{
+    static unsigned char vec[1024];
+    uint64_t res = 0;
+    while (pages) {
+        size_t k = pages < sizeof(vec) ? pages : sizeof(vec);
+        if (mincore((void *)host, k * GUEST_PAGE_SIZE, vec) == 0)
+            for (size_t i = 0; i < k; i++)
+                res += (vec[i] & 1) ? GUEST_PAGE_SIZE : 0;
+        host += k * GUEST_PAGE_SIZE;
+        pages -= k;
+    }
+    return res;
+}
+
+static uint64_t resident_bytes(struct mem *m, uint64_t start, uint64_t end)
+{
+    uint64_t res = 0;
+    uintptr_t run = 0;
+    size_t pages = 0;
+    for (uint64_t a = start; a < end; a += GUEST_PAGE_SIZE) {
+        uintptr_t h = (uintptr_t)mem_host_addr(m, a, GPROT_NONE);
+        if (pages && h == run + pages * GUEST_PAGE_SIZE) {
+            pages++;
+            continue;
+        }
+        if (pages)
+            res += resident_run(run, pages);
+        run = h;
+        pages = h ? 1 : 0;
+    }
+    if (pages)
+        res += resident_run(run, pages);
+    return res;
+}
+
+static const char *vma_name(struct emu *e, const struct vma *v)
+{
+    if ((v->flags & VMA_IMAGE) && e->exe_realpath)
+        return e->exe_realpath;
+    return v->name;
+}
+
+/* show_map_vma (fs/proc/task_mmu.c): the header, then the name from column 74 (seq_pad to
+ * 25 + 6 * sizeof(void *) - 1, one space). No file offsets or inodes are kept: 0 00:00 0. */
+static void map_line(FILE *f, struct emu *e, const struct vma *v)
+{
+    int n = fprintf(f, "%08" PRIx64 "-%08" PRIx64 " %c%c%c%c %08x %02x:%02x %lu ", v->start,
+                    v->end, v->prot & GPROT_READ ? 'r' : '-', v->prot & GPROT_WRITE ? 'w' : '-',
+                    v->prot & GPROT_EXEC ? 'x' : '-', v->flags & VMA_SHARED_RO ? 's' : 'p', 0,
+                    0, 0, 0ul);
+    const char *name = vma_name(e, v);
+    if (name[0])
+        fprintf(f, "%*s %s", n < 72 ? 72 - n : 0, "", name);
+    fputc('\n', f);
+}
+
+static void gen_maps(FILE *f, struct emu *e, int smaps)
+{
+    for (size_t i = 0; i < e->mem.nvmas; i++) {
+        const struct vma *v = &e->mem.vmas[i];
+        map_line(f, e, v);
+        if (!smaps)
+            continue;
+        uint64_t size = (v->end - v->start) >> 10, rss = resident_bytes(&e->mem, v->start, v->end) >> 10;
+        /* show_smap / __show_smap: "%-16s%8lu kB" rows; the ones goemu can estimate. */
+        fprintf(f, "Size:           %8" PRIu64 " kB\n", size);
+        fprintf(f, "KernelPageSize: %8d kB\n", 4);
+        fprintf(f, "MMUPageSize:    %8d kB\n", 4);
+        fprintf(f, "Rss:            %8" PRIu64 " kB\n", rss);
+        fprintf(f, "Pss:            %8" PRIu64 " kB\n", rss);
+        fprintf(f, "Private_Dirty:  %8" PRIu64 " kB\n", rss);
+        fprintf(f, "Anonymous:      %8" PRIu64 " kB\n", v->flags & VMA_SHARED_RO ? 0 : rss);
+        fprintf(f, "Swap:           %8d kB\n", 0);
+        fprintf(f, "Locked:         %8d kB\n", 0);
+    }
+}
+
+struct vmstats {
+    uint64_t size, rss, stack, exe, data, start_code, end_code, start_data, end_data;
+};
+
+static void vm_stats(struct emu *e, struct vmstats *s)
+{
+    memset(s, 0, sizeof(*s));
+    for (size_t i = 0; i < e->mem.nvmas; i++) {
+        const struct vma *v = &e->mem.vmas[i];
+        uint64_t len = v->end - v->start;
+        s->size += len;
+        s->rss += resident_bytes(&e->mem, v->start, v->end);
+        if (v->flags & VMA_STACK)
+            s->stack += len;
+        else if ((v->flags & VMA_IMAGE) && (v->prot & GPROT_EXEC)) {
+            s->exe += len;
+            if (!s->start_code)
+                s->start_code = v->start;
+            s->end_code = v->end;
+        } else if ((v->prot & GPROT_WRITE) && !(v->flags & VMA_SHARED_RO)) {
+            s->data += len;
+            if ((v->flags & VMA_IMAGE) && !s->start_data)
+                s->start_data = v->start;
+            if (v->flags & VMA_IMAGE)
+                s->end_data = v->end;
+        }
+    }
+}
+
+/* The command name: the executable's base name cut to TASK_COMM_LEN - 1 (fs/exec.c
+ * begin_new_exec, __set_task_comm(kbasename(bprm->filename))). */
+static void comm_of(struct emu *e, char comm[16])
+{
+    const char *p = e->exe_path ? e->exe_path : "";
+    const char *s = strrchr(p, '/');
+    snprintf(comm, 16, "%s", s ? s + 1 : p);
+}
+
+static uint64_t sig_ignored(struct emu *e)
+{
+    uint64_t m = 0;
+    for (int s = 1; s <= 64; s++)
+        if (e->sigactions[s].handler == LINUX_SIG_IGN)
+            m |= 1ull << (s - 1);
+    return m;
+}
+
+static uint64_t sig_caught(struct emu *e)
+{
+    uint64_t m = 0;
+    for (int s = 1; s <= 64; s++)
+        if (e->sigactions[s].handler > LINUX_SIG_IGN)
+            m |= 1ull << (s - 1);
+    return m;
+}
+
+static int guest_ppid(struct emu *e)
+{
+    return e->opt.deterministic ? (e->ppid ? e->ppid : 1) : (int)getppid();
+}
+
+/* proc_pid_status (fs/proc/array.c), the fields Go and common tools read, in kernel order. */
+static void gen_status(FILE *f, struct emu *e, struct thread *t, int tid)
+{
+    char comm[16];
+    comm_of(e, comm);
+    struct vmstats vs;
+    vm_stats(e, &vs);
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) || getresgid(&rg, &eg, &sg))
+        ru = eu = su = getuid(), rg = eg = sg = getgid();
+    mode_t um = umask(0);
+    umask(um);
+    fprintf(f, "Name:\t%s\nUmask:\t%04o\nState:\tR (running)\n", comm, (unsigned)um);
+    fprintf(f, "Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", e->pid, tid,
+            guest_ppid(e));
+    fprintf(f, "Uid:\t%u\t%u\t%u\t%u\n", emu_guest_id(e, ru), emu_guest_id(e, eu),
+            emu_guest_id(e, su), emu_guest_id(e, eu));
+    fprintf(f, "Gid:\t%u\t%u\t%u\t%u\n", emu_guest_id(e, rg), emu_guest_id(e, eg),
+            emu_guest_id(e, sg), emu_guest_id(e, eg));
+    fprintf(f, "FDSize:\t64\nGroups:\t");
+    if (!e->opt.deterministic) {
+        gid_t g[64];
+        int n = getgroups(64, g);
+        for (int i = 0; i < n; i++)
+            fprintf(f, "%u ", (unsigned)g[i]);
+    }
+    fprintf(f, "\nNStgid:\t%d\nNSpid:\t%d\n", e->pid, tid);
+    fprintf(f, "VmPeak:\t%8" PRIu64 " kB\nVmSize:\t%8" PRIu64 " kB\n", vs.size >> 10, vs.size >> 10);
+    fprintf(f, "VmLck:\t%8d kB\nVmPin:\t%8d kB\n", 0, 0);
+    fprintf(f, "VmHWM:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", vs.rss >> 10, vs.rss >> 10);
+    fprintf(f, "VmData:\t%8" PRIu64 " kB\nVmStk:\t%8" PRIu64 " kB\nVmExe:\t%8" PRIu64 " kB\n",
+            vs.data >> 10, vs.stack >> 10, vs.exe >> 10);
+    fprintf(f, "VmLib:\t%8d kB\nVmSwap:\t%8d kB\n", 0, 0);
+    fprintf(f, "Threads:\t%d\n", e->nthreads_live);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_SIGPENDING, &rl))
+        rl.rlim_cur = 0;
+    fprintf(f, "SigQ:\t0/%llu\n", (unsigned long long)rl.rlim_cur);
+    fprintf(f, "SigPnd:\t%016" PRIx64 "\nShdPnd:\t%016" PRIx64 "\nSigBlk:\t%016" PRIx64 "\n",
+            t->sigpending, e->sigpending, t->sigmask);
+    fprintf(f, "SigIgn:\t%016" PRIx64 "\nSigCgt:\t%016" PRIx64 "\n", sig_ignored(e),
+            sig_caught(e));
+    fprintf(f, "Cpus_allowed_list:\t0-%d\n", e->opt.ncpus > 0 ? e->opt.ncpus - 1 : 0);
+    fprintf(f, "voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+}
+
+/* do_task_stat (fs/proc/array.c): 52 fields. Fields goemu does not model come from the host
+ * (flags, faults, priority, limits), zeroed or the guest pid in --deterministic runs, whose
+ * output must not depend on the host; times are the host's CPU times of goemu, which are the
+ * guest's. */
+static void gen_stat(FILE *f, struct emu *e, struct thread *t, int tid)
+{
+    enum { NF = 50 };   /* fields 3..52 */
+    char host[1024] = "", *fld[NF];
+    char zero[] = "0";
+    FILE *h = fopen("/proc/self/stat", "re");
+    if (h) {
+        if (!fgets(host, sizeof(host), h))
+            host[0] = 0;
+        fclose(h);
+    }
+    char *p = strrchr(host, ')');
+    p = p ? p + 2 : host + strlen(host);
+    for (int i = 0; i < NF; i++) {
+        fld[i] = zero;
+        if (*p) {
+            fld[i] = p;
+            p += strcspn(p, " \n");
+            if (*p)
+                *p++ = 0;
+        }
+    }
+    char comm[16];
+    comm_of(e, comm);
+    struct vmstats vs;
+    vm_stats(e, &vs);
+    struct initstack st = {0};
+    find_initstack(e, &st);
+    char num[NF][24];
+    #define SETU(i, v) (snprintf(num[i], sizeof(num[i]), "%" PRIu64, (uint64_t)(v)), fld[i] = num[i])
+    #define SETD(i, v) (snprintf(num[i], sizeof(num[i]), "%" PRId64, (int64_t)(v)), fld[i] = num[i])
+    fld[0] = "R";
+    SETD(1, guest_ppid(e));
+    if (e->opt.deterministic) {
+        SETD(2, e->pid);
+        SETD(3, e->pid);
+        SETD(4, 0);
+        SETD(5, -1);
+        for (int i = 7; i <= 14; i++)
+            fld[i] = zero;
+        fld[19] = zero;
+        fld[36] = zero;
+    }
+    SETD(17, e->nthreads_live);
+    SETU(20, vs.size);
+    SETU(21, vs.rss / GUEST_PAGE_SIZE);
+    SETU(23, vs.start_code);
+    SETU(24, vs.end_code);
+    SETU(25, st.rsp);
+    fld[26] = zero;
+    fld[27] = zero;
+    SETU(28, t->sigpending | e->sigpending);
+    SETU(29, t->sigmask);
+    SETU(30, sig_ignored(e));
+    SETU(31, sig_caught(e));
+    fld[32] = zero;
+    SETU(42, vs.start_data);
+    SETU(43, vs.end_data);
+    SETU(44, e->brk_start);
+    SETU(45, st.arg_start);
+    SETU(46, st.arg_end);
+    SETU(47, st.env_start);
+    SETU(48, st.env_end);
+    fld[49] = zero;
+    #undef SETU
+    #undef SETD
+    fprintf(f, "%d (%s)", tid, comm);
+    for (int i = 0; i < NF; i++)
+        fprintf(f, " %s", fld[i]);
+    fputc('\n', f);
+}
+
+/* proc_pid_statm (fs/proc/array.c): size resident shared text lib data dt, in pages. */
+static void gen_statm(FILE *f, struct emu *e)
+{
+    struct vmstats vs;
+    vm_stats(e, &vs);
+    fprintf(f, "%" PRIu64 " %" PRIu64 " 0 %" PRIu64 " 0 %" PRIu64 " 0\n", vs.size >> 12,
+            vs.rss >> 12, vs.exe >> 12, (vs.data + vs.stack) >> 12);
+}
+
+/* Copies guest [start, end) as it is now (get_mm_cmdline, environ_read in fs/proc/base.c read
+ * the live memory too). */
+static int gen_range(FILE *f, struct emu *e, uint64_t start, uint64_t end)
+{
+    uint8_t page[GUEST_PAGE_SIZE];
+    for (uint64_t a = start; a < end;) {
+        size_t k = GUEST_PAGE_SIZE - (a & GUEST_PAGE_MASK);
+        if (k > end - a)
+            k = end - a;
+        if (force_read(&e->mem, a, page, k))
+            return -1;
+        fwrite(page, 1, k, f);
+        a += k;
+    }
+    return 0;
+}
+
+/* ---- naming ----------------------------------------------------------------------------- */
+
+enum entry {
+    ENT_DIR,      /* the /proc/<pid> directory itself: the host's /proc/self stands in */
+    ENT_MEM, ENT_MAPS, ENT_SMAPS, ENT_STATUS, ENT_STAT, ENT_STATM, ENT_CMDLINE, ENT_ENVIRON,
+    ENT_AUXV, ENT_COMM, ENT_EXE,
+    ENT_FDDIR,    /* fd/ itself: listed without goemu's private fds */
+    ENT_FD,       /* fd/N, fdinfo/N: the host's, but not goemu's private fds */
+    ENT_PASS,     /* the host's /proc/self/<rest>: identical for guest and goemu */
+};
+
+static const struct {
+    const char *name;
+    enum entry ent;
+} names[] = {
+    {"mem", ENT_MEM},        {"maps", ENT_MAPS},       {"smaps", ENT_SMAPS},
+    {"status", ENT_STATUS},  {"stat", ENT_STAT},       {"statm", ENT_STATM},
+    {"cmdline", ENT_CMDLINE}, {"environ", ENT_ENVIRON}, {"auxv", ENT_AUXV},
+    {"comm", ENT_COMM},      {"exe", ENT_EXE},
+    {"cwd", ENT_PASS},       {"root", ENT_PASS},       {"cgroup", ENT_PASS},
+    {"mountinfo", ENT_PASS}, {"mounts", ENT_PASS},     {"limits", ENT_PASS},
+    {"ns", ENT_PASS},        {"net", ENT_PASS},        {"oom_score", ENT_PASS},
+    {"oom_score_adj", ENT_PASS}, {"uid_map", ENT_PASS}, {"gid_map", ENT_PASS},
+    {"setgroups", ENT_PASS}, {"loginuid", ENT_PASS},   {"sessionid", ENT_PASS},
+};
+
+struct procname {
+    enum entry ent;
+    int tid;            /* the thread whose directory it is (pid for /proc/self) */
+    int is_link;        /* the path is /proc/self (1) or /proc/thread-self (2) themselves */
+    char rest[LINUX_PATH_MAX - 32];   /* the path below /proc/self/ (fits under it) */
+};
+
+static int parse_num(const char *s, int *v)
+{
+    if (!*s || strlen(s) > 9)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    *v = atoi(s);
+    return 0;
+}
+
+/* Splits an absolute path into components, resolving "", "." and ".." lexically (a ".." of a
+ * real directory reached through a symlink, like /proc/self/cwd/.., is not what the kernel
+ * would do; the kernel's answer is then found after the host open by procfs_check_opened). */
+static int split(const char *path, char comps[][256], int max)
+{
+    int n = 0;
+    for (const char *p = path; *p;) {
+        while (*p == '/')
+            p++;
+        size_t len = strcspn(p, "/");
+        if (!len)
+            break;
+        if (len == 1 && p[0] == '.') {
+        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
+            if (n)
+                n--;
+        } else {
+            if (n == max || len >= 256)
+                return -1;
+            memcpy(comps[n], p, len);
+            comps[n][len] = 0;
+            n++;
+        }
+        p += len;
+    }
+    return n;
+}
+
+/* 1 if path names this process's /proc directory (filling pn), 0 if not, -errno when it does
+ * but names nothing procfs offers. */
+static int lookup(struct emu *e, struct thread *t, const char *path, struct procname *pn)
+{
+    enum { MAXC = 64 };
+    static char comps[MAXC][256];
+    if (path[0] != '/')
+        return 0;
+    int n = split(path, comps, MAXC);
+    if (n < 2 || strcmp(comps[0], "proc"))
+        return 0;
+    int i = 2, num;
+    pn->is_link = 0;
+    if (!strcmp(comps[1], "self")) {
+        pn->tid = e->pid;
+        pn->is_link = n == 2;
+    } else if (!strcmp(comps[1], "thread-self")) {
+        pn->tid = t ? t->tid : e->pid;
+        pn->is_link = n == 2 ? 2 : 0;
+    } else if (!parse_num(comps[1], &num)) {
+        if (num == e->pid || thread_find(e, num))
+            pn->tid = num;
+        else if (num == (int)getpid() || num == (int)gettid())
+            return -ENOENT;   /* goemu's own, under another number than the guest's pid */
+        else
+            return 0;         /* another process: the host's */
+    } else {
+        return 0;
+    }
+    if (n > i && !strcmp(comps[i], "task")) {
+        if (n == i + 1 || parse_num(comps[i + 1], &num) || !thread_find(e, num))
+            return -ENOENT;   /* the list of tasks is not offered, only each task's files */
+        pn->tid = num;
+        i += 2;
+    }
+    pn->rest[0] = 0;
+    if (n == i) {
+        pn->ent = ENT_DIR;
+        return 1;
+    }
+    for (int k = i; k < n; k++) {
+        size_t len = strlen(pn->rest);
+        snprintf(pn->rest + len, sizeof(pn->rest) - len, "%s%s", len ? "/" : "", comps[k]);
+    }
+    if (!strcmp(comps[i], "fd") || !strcmp(comps[i], "fdinfo")) {
+        if (n == i + 1) {
+            pn->ent = !strcmp(comps[i], "fd") ? ENT_FDDIR : ENT_PASS;
+            return 1;
+        }
+        if (parse_num(comps[i + 1], &num) || num >= 512)
+            return -ENOENT;
+        pn->ent = ENT_FD;
+        return 1;
+    }
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+        if (!strcmp(comps[i], names[k].name)) {
+            if (names[k].ent != ENT_PASS && n > i + 1)
+                return -ENOTDIR;   /* a file, or exe (the executable is not a directory) */
+            pn->ent = names[k].ent;
+            return 1;
+        }
+    return -ENOENT;
+}
+
+/* The host path that stands in for pn (stat, access, passthrough opens): goemu's own entry of
+ * the same name, which has the same type and mode, or the executable for a followed exe. */
+static void host_path(struct emu *e, const struct procname *pn, int follow, char *buf)
+{
+    if (pn->ent == ENT_DIR)
+        snprintf(buf, LINUX_PATH_MAX, "/proc/self");
+    else if (pn->ent == ENT_EXE && follow && e->exe_realpath)
+        snprintf(buf, LINUX_PATH_MAX, "%s", e->exe_realpath);
+    else
+        snprintf(buf, LINUX_PATH_MAX, "/proc/self/%s", pn->rest);
+}
+
+int64_t procfs_path(struct emu *e, struct thread *t, char *path, int follow)
+{
+    struct procname pn;
+    int r = lookup(e, t, path, &pn);
+    if (r <= 0)
+        return r;
+    if (pn.is_link && !follow) {
+        snprintf(path, LINUX_PATH_MAX, "/proc/self");
+        return 0;   /* lstat of the link: the host's /proc/self link */
+    }
+    host_path(e, &pn, follow, path);
+    return 0;
+}
+
+/* ---- opening ------------------------------------------------------------------------------ */
+
+/* Gives a descriptor the guest's access mode and close-on-exec flag at the lowest free number,
+ * as open does: reopens tmp through /proc/self/fd and moves the result onto tmp's number. */
+static int64_t install(int tmp, int flags)
+{
+    char link[64];
+    int acc = flags & O_ACCMODE, cloexec = flags & O_CLOEXEC;
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", tmp);
+    int fd = open(link, acc | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        close(tmp);
+        return sys_errno(err);
+    }
+    if (dup3(fd, tmp, cloexec) < 0) {
+        int err = errno;
+        close(fd);
+        close(tmp);
+        return sys_errno(err);
+    }
+    close(fd);
+    return tmp;
+}
+
+/* A read-only file holding the generated text (mode 0444 or 0400 as Linux has them). */
+static int64_t open_text(struct emu *e, struct thread *t, const struct procname *pn, int flags)
+{
+    if ((flags & O_ACCMODE) != O_RDONLY)
+        return -EACCES;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return -ENOMEM;
+    struct thread *who = pn->tid == e->pid ? leader(e, t) : thread_find(e, pn->tid);
+    if (!who)
+        who = t;
+    struct initstack st;
+    int ok = 0;
+    switch (pn->ent) {
+    case ENT_MAPS: gen_maps(f, e, 0); break;
+    case ENT_SMAPS: gen_maps(f, e, 1); break;
+    case ENT_STATUS: gen_status(f, e, who, pn->tid); break;
+    case ENT_STAT: gen_stat(f, e, who, pn->tid); break;
+    case ENT_STATM: gen_statm(f, e); break;
+    case ENT_COMM: {
+        char comm[16];
+        comm_of(e, comm);
+        fprintf(f, "%s\n", comm);
+        break;
+    }
+    case ENT_CMDLINE:
+    case ENT_ENVIRON:
+    case ENT_AUXV:
+        if (find_initstack(e, &st))
+            ok = -ENOENT;
+        else if (pn->ent == ENT_CMDLINE)
+            ok = gen_range(f, e, st.arg_start, st.arg_end) ? -EIO : 0;
+        else if (pn->ent == ENT_ENVIRON)
+            ok = gen_range(f, e, st.env_start, st.env_end) ? -EIO : 0;
+        else
+            ok = gen_range(f, e, st.auxv, st.auxv_end) ? -EIO : 0;
+        break;
+    default: ok = -ENOENT; break;
+    }
+    if (fclose(f) != 0 && !ok)
+        ok = -ENOMEM;
+    if (ok) {
+        free(text);
+        return ok;
+    }
+    int tmp = memfd_create("goemu-proc", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (tmp < 0) {
+        free(text);
+        return sys_errno(errno);
+    }
+    size_t at = 0;
+    while (at < len) {
+        ssize_t w = write(tmp, text + at, len - at);
+        if (w <= 0)
+            break;
+        at += (size_t)w;
+    }
+    free(text);
+    if (at < len || lseek(tmp, 0, SEEK_SET) < 0 ||
+        fcntl(tmp, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
+        close(tmp);
+        return -EIO;
+    }
+    fchmod(tmp, pn->ent == ENT_ENVIRON || pn->ent == ENT_AUXV ? 0400 : 0444);
+    return install(tmp, flags);
+}
+
+static int64_t open_virtual(struct emu *e, struct thread *t, const struct procname *pn,
+                            int flags, unsigned mode, char *path)
+{
+    if ((flags & O_CREAT) && (flags & O_EXCL))
+        return -EEXIST;
+    if ((flags & O_DIRECTORY) && pn->ent != ENT_DIR && pn->ent != ENT_FDDIR &&
+        pn->ent != ENT_PASS && pn->ent != ENT_FD)
+        return -ENOTDIR;
+    switch (pn->ent) {
+    case ENT_MEM: {
+        int tmp = memfd_create("goemu-proc-mem", MFD_CLOEXEC);
+        if (tmp < 0)
+            return sys_errno(errno);
+        fchmod(tmp, 0600);
+        int r = remember(tmp, PROCFS_MEM);
+        if (r) {
+            close(tmp);
+            return r;
+        }
+        return install(tmp, flags);
+    }
+    case ENT_EXE:
+        if (flags & O_NOFOLLOW)
+            return -ELOOP;
+        if (!e->exe_realpath)
+            return -ENOENT;
+        return sys_host(open(e->exe_realpath, flags & ~O_CREAT, (mode_t)mode));
+    case ENT_FDDIR: {
+        int fd = open("/proc/self/fd", flags & ~O_CREAT);
+        if (fd < 0)
+            return sys_errno(errno);
+        int r = remember(fd, PROCFS_FDDIR);
+        if (r) {
+            close(fd);
+            return r;
+        }
+        return fd;
+    }
+    case ENT_DIR:
+    case ENT_FD:
+    case ENT_PASS:
+        host_path(e, pn, !(flags & O_NOFOLLOW), path);
+        return PROCFS_PASS;
+    default:
+        return open_text(e, t, pn, flags);
+    }
+}
+
+int64_t procfs_openat(struct emu *e, struct thread *t, char *path, int flags, unsigned mode)
+{
+    struct procname pn;
+    int r = lookup(e, t, path, &pn);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return PROCFS_PASS;
+    if (pn.is_link && (flags & O_NOFOLLOW) && !(flags & O_PATH))
+        return -ELOOP;
+    return open_virtual(e, t, &pn, flags, mode, path);
+}
+
+/* The kernel's name for what fd is, when it is one of goemu's own /proc files:
+ * "/proc/<goemu pid>/..." or ".../task/<tid>/..." turned into "/proc/self/...". */
+static int own_proc_name(int fd, char *out)
+{
+    static dev_t proc_dev;
+    static int have_dev;
+    struct stat st;
+    if (!have_dev) {
+        struct stat ps;
+        if (stat("/proc/self", &ps) < 0)
+            return 0;
+        proc_dev = ps.st_dev;
+        have_dev = 1;
+    }
+    if (fstat(fd, &st) < 0 || st.st_dev != proc_dev)
+        return 0;
+    char link[64], target[LINUX_PATH_MAX], prefix[64], tprefix[96];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof(target) - 1);
+    if (n < 0)
+        return 0;
+    target[n] = 0;
+    int pid = (int)getpid(), tid = (int)gettid();
+    snprintf(prefix, sizeof(prefix), "/proc/%d", pid);
+    snprintf(tprefix, sizeof(tprefix), "/proc/%d/task/%d", pid, tid);
+    const char *rest = NULL;
+    size_t tl = strlen(tprefix), pl = strlen(prefix);
+    if (!strncmp(target, tprefix, tl) && (target[tl] == '/' || !target[tl]))
+        rest = target + tl;
+    else if (!strncmp(target, prefix, pl) && (target[pl] == '/' || !target[pl]))
+        rest = target + pl;
+    else {
+        snprintf(prefix, sizeof(prefix), "/proc/%d", tid);
+        pl = strlen(prefix);
+        if (!strncmp(target, prefix, pl) && (target[pl] == '/' || !target[pl]))
+            rest = target + pl;
+    }
+    if (!rest)
+        return 0;
+    snprintf(out, LINUX_PATH_MAX, "/proc/self%s", rest);
+    return 1;
+}
+
+int64_t procfs_check_opened(struct emu *e, struct thread *t, int64_t fd, int flags,
+                            unsigned mode)
+{
+    char path[LINUX_PATH_MAX];
+    if (fd < 0 || !own_proc_name((int)fd, path))
+        return fd;
+    /* Reached goemu's own /proc through a symlink, a relative path or "..": answer for the
+     * guest instead, at the same descriptor number. */
+    close((int)fd);
+    int64_t r = procfs_openat(e, t, path, flags & ~O_NOFOLLOW, mode);
+    if (r == PROCFS_PASS)
+        r = sys_host(open(path, flags & ~O_NOFOLLOW, (mode_t)mode));
+    return r;
+}
+
+/* ---- readlink -------------------------------------------------------------------------- */
+
+int64_t procfs_readlink(struct emu *e, struct thread *t, char *path, char *target,
+                        size_t size)
+{
+    struct procname pn;
+    int r = lookup(e, t, path, &pn);
+    if (r < 0)
+        return r;
+    if (r == 0)
+        return PROCFS_PASS;
+    if (pn.is_link) {
+        /* proc_self_get_link, proc_thread_self_get_link (fs/proc/self.c, thread_self.c). */
+        int n = pn.is_link == 2
+                    ? snprintf(target, size, "%d/task/%d", e->pid, pn.tid)
+                    : snprintf(target, size, "%d", e->pid);
+        return n < (int)size ? n : (int64_t)size;
+    }
+    switch (pn.ent) {
+    case ENT_EXE:
+        if (!e->exe_realpath)
+            return -ENOENT;
+        return snprintf(target, size, "%s", e->exe_realpath) < (int)size ? (int64_t)strlen(target)
+                                                                          : (int64_t)size;
+    case ENT_FD:
+    case ENT_PASS:
+        host_path(e, &pn, 0, path);
+        return PROCFS_PASS;
+    default:
+        return -EINVAL;   /* not a symlink */
+    }
+}
