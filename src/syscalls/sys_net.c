@@ -206,7 +206,7 @@ static int64_t msg_iov(struct emu *e, struct net_msg *m, uint64_t iov, uint64_t 
 {
     struct linux_iovec seg[IOV_CAP];
     if (iovlen > IOV_CAP)
-        iovlen = IOV_CAP;  /* a short transfer, as with readv beyond our cap */
+        return -EMSGSIZE;  /* msg_iovlen > UIO_MAXIOV (net/socket.c __copy_msghdr) */
     if (iovlen && mem_copy_from(&e->mem, seg, iov, iovlen * sizeof(seg[0])))
         return -EFAULT;
     int n = 0;

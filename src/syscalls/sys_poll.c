@@ -25,7 +25,12 @@ int sys_fd_would_block(int fd, short events)
     if (poll(&p, 1, 0) != 0)
         return 0;
     int fl = fcntl(fd, F_GETFL);
-    return fl >= 0 && !(fl & O_NONBLOCK);
+    if (fl < 0 || (fl & O_NONBLOCK))
+        return 0;
+    /* A read on a write-only fd (a pipe's write end) or a write on a read-only one never
+     * becomes ready: the call itself answers EBADF at once (fs/read_write.c, FMODE_READ). */
+    int acc = fl & O_ACCMODE;
+    return !(((events & POLLIN) && acc == O_WRONLY) || ((events & POLLOUT) && acc == O_RDONLY));
 }
 
 int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,

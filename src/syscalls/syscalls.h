@@ -49,8 +49,9 @@ int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, in
 static inline int arg_int(uint64_t v) { return (int)(uint32_t)v; }
 static inline unsigned arg_uint(uint64_t v) { return (uint32_t)v; }
 
-/* Host iovecs per call: each guest mapping is one host region, so this is plenty. */
-#define IOV_CAP 64
+/* Host iovecs per call: UIO_MAXIOV, as many segments as readv/writev/sendmsg accept (each
+ * guest segment inside one mapping is one host region), so no guest request is cut short. */
+#define IOV_CAP 1024
 
 struct iovec;
 struct linux_iovec;

@@ -105,6 +105,20 @@ static void test_read_on_empty_blocking_pipe_blocks_the_thread(void **state)
     close(fds[1]);
 }
 
+/* A pipe's write end never becomes readable (nor its read end writable): Linux answers EBADF
+ * at once, so goemu must not park the thread waiting for readiness. */
+static void test_read_on_write_end_and_write_on_read_end_are_ebadf(void **state)
+{
+    int fds[2];
+    assert_int_equal(make_pipe(fds, 0), 0);
+    assert_int_equal(SYS(sys_read, (uint64_t)fds[1], BUF, 10), -EBADF);
+    assert_int_equal(T->state, THREAD_RUNNABLE);
+    assert_int_equal(SYS(sys_write, (uint64_t)fds[0], BUF, 10), -EBADF);
+    assert_int_equal(T->state, THREAD_RUNNABLE);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static void test_read_on_empty_nonblocking_pipe_is_eagain(void **state)
 {
     int fds[2];
@@ -147,6 +161,27 @@ static void test_write_to_pipe_without_reader_is_epipe_and_posts_sigpipe(void **
     E->sigactions[LINUX_SIGPIPE].handler = 0x401234;   /* caught, so it stays pending */
     assert_int_equal(SYS(sys_write, (uint64_t)fds[1], BUF, 1), -EPIPE);
     assert_true(T->sigpending & (1ull << (LINUX_SIGPIPE - 1)));
+    close(fds[1]);
+}
+
+/* Every one of up to UIO_MAXIOV (1024) segments is transferred; 1025 is EINVAL (man 2 writev). */
+static void test_writev_takes_all_1024_segments_and_refuses_1025(void **state)
+{
+    int fds[2];
+    static struct linux_iovec iov[1025];
+    char out[1024];
+    for (int k = 0; k < 1025; k++)
+        iov[k] = (struct linux_iovec){BUF + (uint64_t)(k % 2) * 0x800 + (uint64_t)k, 1};
+    assert_int_equal(make_pipe(fds, 0), 0);   /* first: it writes the fds at BUF */
+    for (int k = 0; k < 1025; k++)
+        poke(iov[k].iov_base, &(char){(char)('a' + k % 26)}, 1);
+    poke(SCRATCH + 0x4000, iov, sizeof(iov));
+    assert_int_equal(SYS(sys_writev, (uint64_t)fds[1], SCRATCH + 0x4000, 1025), -EINVAL);
+    assert_int_equal(SYS(sys_writev, (uint64_t)fds[1], SCRATCH + 0x4000, 1024), 1024);
+    assert_int_equal(read(fds[0], out, sizeof out), 1024);
+    for (int k = 0; k < 1024; k++)
+        assert_int_equal(out[k], 'a' + k % 26);
+    close(fds[0]);
     close(fds[1]);
 }
 
@@ -399,10 +434,12 @@ int main(void)
         SYS_TEST(test_write_from_unmapped_buffer_is_efault),
         SYS_TEST(test_read_spanning_pages_fills_both),
         SYS_TEST(test_read_on_empty_blocking_pipe_blocks_the_thread),
+        SYS_TEST(test_read_on_write_end_and_write_on_read_end_are_ebadf),
         SYS_TEST(test_read_on_empty_nonblocking_pipe_is_eagain),
         SYS_TEST(test_write_to_full_blocking_pipe_blocks_the_thread),
         SYS_TEST(test_write_to_blocking_pipe_is_capped_at_pipe_buf),
         SYS_TEST(test_write_to_pipe_without_reader_is_epipe_and_posts_sigpipe),
+        SYS_TEST(test_writev_takes_all_1024_segments_and_refuses_1025),
         SYS_TEST(test_readv_and_writev_gather_and_scatter),
         SYS_TEST(test_readv_bad_count_is_einval_and_bad_array_efault),
         SYS_TEST(test_openat_takes_dirfd_from_low_32_bits),

@@ -37,6 +37,27 @@ static void test_socketpair_sendmsg_recvmsg_round_trip(void **s)
     close(fds[1]);
 }
 
+/* sendmsg takes up to UIO_MAXIOV segments, all of them; more is EMSGSIZE (net/socket.c). */
+static void test_sendmsg_takes_1024_segments_and_refuses_1025(void **s)
+{
+    uint64_t sv = SCRATCH, msg = SCRATCH + 64, iov = SCRATCH + 0x1000, buf = SCRATCH + 0x8000;
+    assert_int_equal(SYS(sys_socketpair, AF_UNIX, SOCK_DGRAM, 0, sv), 0);
+    int fds[2];
+    peek(sv, fds, sizeof(fds));
+    static uint64_t seg[2 * 1025];
+    for (int k = 0; k < 1025; k++)
+        seg[2 * k] = buf + (uint64_t)k, seg[2 * k + 1] = 1;
+    poke(iov, seg, sizeof(seg));
+    uint64_t hdr[7] = {0, 0, iov, 1025, 0, 0, 0};
+    poke(msg, hdr, sizeof(hdr));
+    assert_int_equal(SYS(sys_sendmsg, fds[0], msg, 0), -EMSGSIZE);
+    hdr[3] = 1024;
+    poke(msg, hdr, sizeof(hdr));
+    assert_int_equal(SYS(sys_sendmsg, fds[0], msg, 0), 1024);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static void test_bind_and_getsockname_return_the_kernel_address(void **s)
 {
     int64_t fd = SYS(sys_socket, AF_INET, SOCK_STREAM, 0);
@@ -100,6 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
 #define T_(f) cmocka_unit_test_setup_teardown(f, sys_setup, sys_teardown)
         T_(test_socketpair_sendmsg_recvmsg_round_trip),
+        T_(test_sendmsg_takes_1024_segments_and_refuses_1025),
         T_(test_bind_and_getsockname_return_the_kernel_address),
         T_(test_address_longer_than_sockaddr_storage_is_einval),
         T_(test_getsockopt_copies_value_and_length),
