@@ -68,4 +68,23 @@ void hcase_init(struct hcase *k, uint64_t seed);
 int harness_check(struct harness *h, struct hcase *k, const uint8_t *code, size_t len,
                   const char *what);
 
+/* The fixture of every CPU family test: one harness h and one case k, a cmocka setup and
+ * teardown, and CHECK(code), which fails the test unless goemu and this CPU agree. */
+#define CPU_TEST_FIXTURE()                                                            \
+    static struct harness h;                                                          \
+    static struct hcase k;                                                            \
+    static int setup(void **state)                                                    \
+    {                                                                                 \
+        (void)state;                                                                  \
+        harness_init(&h);                                                             \
+        return 0;                                                                     \
+    }                                                                                 \
+    static int teardown(void **state)                                                 \
+    {                                                                                 \
+        (void)state;                                                                  \
+        harness_free(&h);                                                             \
+        return 0;                                                                     \
+    }
+#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+
 #endif

@@ -25,22 +25,7 @@ CODE(c_lock_add_m32, "lock add dword ptr [rbx], ecx")
 
 #define NO_AF ((uint64_t)(FLAGS_ARITH & ~FLAG_AF))   /* AF is undefined after logic ops */
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 /* rax, rcx and the arithmetic flags in; everything else junk. */
 static void regs(uint64_t rax, uint64_t rcx, uint64_t flags)

@@ -17,22 +17,7 @@ CODE(c_lock_cmpxchg_m64, "lock cmpxchg qword ptr [rbx], rdx")
 CODE(c_lock_xadd_m64, "lock xadd qword ptr [rbx], rdx")
 CODE(c_xadd_same32, "xadd ecx, ecx")
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 static void regs(uint64_t rax, uint64_t rcx, uint64_t rdx)
 {

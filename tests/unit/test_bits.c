@@ -23,22 +23,7 @@ CODE(c_add_sahf, "add eax, ecx\n sahf")
 #define CF_ZF ((uint64_t)(FLAG_CF | FLAG_ZF))   /* what BT* define (others undefined) */
 #define MIDDLE (HARNESS_DATA + HARNESS_DATA_SIZE / 2)
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 /* The memory forms with a register offset address the bit string, not the operand: the byte
  * is [rbx + (offset >> 3)] with a signed offset. */

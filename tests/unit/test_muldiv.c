@@ -22,22 +22,7 @@ CODE(c_imul2_r16, "imul ax, cx")
 
 #define MULF ((uint64_t)(FLAG_CF | FLAG_OF))
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 /* rdx:rax and the source rcx; flags compared as given. */
 static void regs(uint64_t rdx, uint64_t rax, uint64_t rcx, uint64_t flags)

@@ -23,22 +23,7 @@ CODE(c_shld_r16_cl, "shld ax, dx, cl")
 #define NO_AF_OF ((uint64_t)(FLAG_CF | FLAG_PF | FLAG_ZF | FLAG_SF))
 #define NO_OF ((uint64_t)(FLAGS_ARITH & ~FLAG_OF))   /* multi-bit rotates: only OF undefined */
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 static void regs(uint64_t rax, unsigned cl, uint64_t flags, uint64_t compared)
 {

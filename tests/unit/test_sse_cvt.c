@@ -20,22 +20,7 @@ CODE(c_cvttss2si_r32, "cvttss2si eax, xmm1")
 CODE(c_cvtsd2ss, "cvtsd2ss xmm0, xmm1")
 CODE(c_cvtpd2dq, "cvtpd2dq xmm0, xmm1")
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 static void src(uint64_t xmm1_lo, uint32_t mxcsr)
 {

@@ -26,22 +26,7 @@ CODE(c_string_cmpsd, "cmpsd")
 #define QNAN 0x7ff8000000000000ull
 #define ONE 0x3ff0000000000000ull
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 static void xmm01(uint64_t a, uint64_t b, uint32_t mxcsr)
 {

@@ -21,22 +21,7 @@ CODE(c_pinsrw_m16, "pinsrw xmm4, word ptr [rsi], 5")
 CODE(c_pextrw_r64, "pextrw rax, xmm9, 13")
 CODE(c_packsswb, "packsswb xmm5, xmm6")
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 /* bytealg.IndexByte's inner loop: broadcast byte, PCMPEQB, PMOVMSKB, the mask's low set bit.
  * PMOVMSKB clears the upper bits of its 64-bit destination. */

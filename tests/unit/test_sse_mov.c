@@ -22,22 +22,7 @@ CODE(c_movhps_load, "movhps xmm4, qword ptr [rsi]")
 CODE(c_ldmxcsr, "ldmxcsr dword ptr [rsi]")
 CODE(c_string_movsd, "movsd")
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 static void at(uint64_t offset)
 {

@@ -29,22 +29,7 @@ CODE(c_a32_rep_movsb, ".byte 0x67, 0xf3, 0xa4")
 CODE(c_a32_rep_stosq, ".byte 0x67, 0xf3, 0x48, 0xab")
 CODE(c_a32_repne_scasb, ".byte 0x67, 0xf2, 0xae")
 
-static struct harness h;
-static struct hcase k;
-
-static int setup(void **state)
-{
-    harness_init(&h);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    harness_free(&h);
-    return 0;
-}
-
-#define CHECK(code) assert_true(harness_check(&h, &k, code, CODE_LEN(code), #code))
+CPU_TEST_FIXTURE()
 
 /* rsi and rdi as offsets into the data area, rcx, DF; rax junk. */
 static void strings(uint32_t src, uint32_t dst, uint64_t count, int df)
