@@ -32,6 +32,8 @@ static void usage(FILE *f)
         "  --quantum N       instructions per scheduling slice (default 100000)\n"
         "  --strace          log every syscall to stderr\n"
         "  --stats           print instructions retired and MIPS to stderr at exit\n"
+        "  --tier T          execution tier: 1 (interpreter), 2 (translate every block) or\n"
+        "                    auto (translate hot blocks; the default)\n"
         "  --argv0 NAME      the guest's argv[0] (default PROGRAM; AT_EXECFN stays PROGRAM)\n"
         "  --trace-startup   annotated boot log up to main.main on stderr (docs/boot.md);\n"
         "                    implies --deterministic\n"
@@ -44,7 +46,7 @@ static void usage(FILE *f)
 static int parse_options(int argc, char **argv, struct emu_options *opt, int *stats)
 {
     enum { O_CPUS = 256, O_DET, O_SEED, O_QUANTUM, O_STRACE, O_STATS, O_HELP, O_VERSION,
-           O_ARGV0, O_TRACE, O_TRACE_FILE, O_TRACE_FORMAT };
+           O_ARGV0, O_TRACE, O_TRACE_FILE, O_TRACE_FORMAT, O_TIER };
     static const struct option longopts[] = {
         {"cpus", required_argument, 0, O_CPUS},
         {"deterministic", no_argument, 0, O_DET},
@@ -58,6 +60,7 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
         {"trace-startup", no_argument, 0, O_TRACE},
         {"trace-file", required_argument, 0, O_TRACE_FILE},
         {"trace-format", required_argument, 0, O_TRACE_FORMAT},
+        {"tier", required_argument, 0, O_TIER},
         {0, 0, 0, 0},
     };
     int c;
@@ -79,6 +82,14 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
         case O_ARGV0: guest_argv0 = optarg; break;
         case O_TRACE: trace_opt.on = 1; break;
         case O_TRACE_FILE: trace_opt.on = 1, trace_opt.file = optarg; break;
+        case O_TIER:
+            if (!strcmp(optarg, "1") || !strcmp(optarg, "2") || !strcmp(optarg, "auto")) {
+                opt->tier = !strcmp(optarg, "1") ? CPU_TIER_1 : !strcmp(optarg, "2") ? CPU_TIER_2
+                                                                                       : CPU_TIER_AUTO;
+                break;
+            }
+            fprintf(stderr, "goemu: --tier wants 1, 2 or auto\n");
+            exit(2);
         case O_TRACE_FORMAT:
             trace_opt.on = 1;
             if ((trace_opt.format = trace_parse_format(optarg)) < 0) {

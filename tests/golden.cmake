@@ -26,6 +26,11 @@ foreach(_reldir ${_golden_releases})
                      ${GOEMU_GOLDEN}/${_release}/${_bin}.trace)
     set_tests_properties(${_test} PROPERTIES TIMEOUT 120 LABELS golden ENVIRONMENT
         "GOEMU_TEST_OUTDIR=${CMAKE_CURRENT_BINARY_DIR}/golden-out/${_release}")
+    add_test(NAME tier2.${_test}
+             COMMAND bash ${GOEMU_RUN_GOLDEN} check $<TARGET_FILE:goemu> ${_reldir}/${_bin}
+                     ${GOEMU_GOLDEN}/${_release}/${_bin}.trace)
+    set_tests_properties(tier2.${_test} PROPERTIES TIMEOUT 120 LABELS tier2 ENVIRONMENT
+        "GOEMU_TEST_OUTDIR=${CMAKE_CURRENT_BINARY_DIR}/golden-out-tier2/${_release};GOEMU_OPTS=--tier=2")
   endforeach()
   if(EXISTS ${_reldir}/hello-stripped)
     add_test(NAME golden.${_release}.stripped-same

@@ -13,3 +13,6 @@ target_link_libraries(goemu-oracle goemu_native goemu_core)
 
 add_test(NAME oracle.quick COMMAND goemu-oracle --cases 200000 --seed 1)
 set_tests_properties(oracle.quick PROPERTIES LABELS oracle TIMEOUT 300)
+# The same cases with every block run as translated code (tier 2): both tiers match the CPU.
+add_test(NAME oracle.quick.tier2 COMMAND goemu-oracle --cases 200000 --seed 1 --tier 2)
+set_tests_properties(oracle.quick.tier2 PROPERTIES LABELS oracle TIMEOUT 300)

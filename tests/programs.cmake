@@ -8,6 +8,10 @@
 # see run_program.sh). ctrlc.<release> sends SIGINT to goemu from outside (ctrlc.sh).
 
 get_filename_component(GOEMU_TESTDATA ${CMAKE_CURRENT_LIST_DIR}/../testdata ABSOLUTE)
+
+# The program and golden tests run again with every block translated before it first runs
+# (GOEMU_OPTS=--tier=2, label "tier2"): both tiers must give the same output and
+# byte-identical traces.
 set(GOEMU_RUN_PROGRAM ${CMAKE_CURRENT_LIST_DIR}/run_program.sh)
 
 file(GLOB _goemu_releases LIST_DIRECTORIES true CONFIGURE_DEPENDS ${GOEMU_TESTDATA}/bin/go*)
@@ -42,6 +46,15 @@ foreach(_reldir ${_goemu_releases})
     add_test(NAME ${_test}
              COMMAND bash ${GOEMU_RUN_PROGRAM} $<TARGET_FILE:goemu> ${_bin} ${_dir} ${_args})
     set_tests_properties(${_test} PROPERTIES TIMEOUT 300 LABELS program ENVIRONMENT "${_env}")
+    add_test(NAME tier2.${_test}
+             COMMAND bash ${GOEMU_RUN_PROGRAM} $<TARGET_FILE:goemu> ${_bin} ${_dir} ${_args})
+    set(_env2 "GOEMU_TEST_OUTDIR=${CMAKE_CURRENT_BINARY_DIR}/program-out-tier2/${_release}/${_binname}"
+              "GOEMU_OPTS=--tier=2")
+    if(EXISTS ${_dir}/env)
+      list(APPEND _env2 ${_extra_env})
+    endif()
+    set_tests_properties(tier2.${_test} PROPERTIES TIMEOUT 300 LABELS tier2
+                         ENVIRONMENT "${_env2}")
   endforeach()
 
   # Ctrl-C: SIGINT sent to goemu's host process must reach the guest as it reaches the

@@ -22,6 +22,10 @@ expected_stdout=$root/testdata/go/hello/expected.stdout
 
 die() { echo "run_golden: $*" >&2; exit 1; }
 
+# GOEMU_OPTS: extra goemu options (the tier-2 tests pass --tier=2); the guest never sees them
+# (every run starts from env -i).
+read -r -a goemu_opts <<<"${GOEMU_OPTS-}"
+
 # trace_of GOEMU BINARY OUT [FORMAT] : writes the trace of one run to OUT; the program's
 # stdout must still be what it prints natively.
 trace_of() {
@@ -36,7 +40,7 @@ trace_of() {
 	(
 		cd "$tmp" || exit 1
 		ulimit -S -n "$(ulimit -H -n)" 2>/dev/null
-		exec env -i "$goemu" --trace-startup --trace-format="$format" --trace-file=trace \
+		exec env -i "$goemu" "${goemu_opts[@]}" --trace-startup --trace-format="$format" --trace-file=trace \
 			"./$name" </dev/null >stdout 2>stderr
 	)
 	status=$?

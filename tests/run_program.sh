@@ -47,8 +47,12 @@ release=$(basename "$(dirname "$binary")")
 stderr_lines=
 [[ -f $expected/stderr_lines ]] && stderr_lines=$(<"$expected/stderr_lines")
 
-echo "run: $goemu $binary${*:+ $(printf '%q ' "$@")} <$stdin"
-"$goemu" "$binary" "$@" <"$stdin" >"$out/stdout" 2>"$out/stderr"
+# GOEMU_OPTS: goemu options for this run (the tier-2 tests pass --tier=2); taken out of the
+# environment so the guest never sees it.
+read -r -a opts <<<"${GOEMU_OPTS-}"
+unset GOEMU_OPTS
+echo "run: $goemu ${opts[*]}${opts[*]:+ }$binary${*:+ $(printf '%q ' "$@")} <$stdin"
+"$goemu" "${opts[@]}" "$binary" "$@" <"$stdin" >"$out/stdout" 2>"$out/stderr"
 status=$?
 echo "$status" >"$out/status"
 

@@ -56,6 +56,10 @@ typedef union xmm {
  * sets the host's vendor so every case compares exactly on either kind of host. */
 enum cpu_vendor { VENDOR_INTEL = 0, VENDOR_AMD = 1 };
 
+/* Which execution tier runs decoded blocks (--tier): the interpreter only, every block
+ * translated before its first run, or blocks translated once hot (the default). */
+enum cpu_tier { CPU_TIER_AUTO = 0, CPU_TIER_1 = 1, CPU_TIER_2 = 2 };
+
 /* Why a guest stopped executing instructions (cpu.stop). */
 enum cpu_stop {
     STOP_NONE = 0,
@@ -113,6 +117,7 @@ struct cpu {
     uint64_t cur_block_start; /* start of the decoded block being executed (exec.c) */
     uint64_t icount;        /* instructions retired by this thread */
     uint8_t vendor;         /* enum cpu_vendor */
+    uint8_t tier;           /* enum cpu_tier */
 
     struct mem *mem;
     const struct cpu_hooks *hooks;  /* never NULL: cpu_init installs an empty set */

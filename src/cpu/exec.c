@@ -11,6 +11,7 @@
 
 #include "decode.h"
 #include "flags.h"
+#include "tier2.h"
 #include "cpu/access.h"
 
 #define BLOCK_MAX_INSNS 64
@@ -21,10 +22,16 @@ struct block {
     uint64_t start;
     struct block *hnext;       /* hash chain */
     struct block *succ[2];     /* recently followed successors */
+    tier2_fn *code;            /* its translation, once hot (tier2.h); NULL: tier 1 runs it */
     uint32_t n;
     uint32_t succ_next;        /* which succ slot to replace next */
+    uint32_t heat;             /* tier-1 runs so far */
     struct insn insns[];
 };
+
+/* Tier-1 runs after which a block is translated (--tier=auto). Low: translating costs about
+ * as much as a few runs, and Go's hot loops run millions of times. */
+#define TIER2_HOT 16
 
 struct arena_chunk {
     struct arena_chunk *next;
@@ -35,6 +42,7 @@ struct arena_chunk {
 struct icache {
     struct block *buckets[ICACHE_BUCKETS];
     struct arena_chunk *chunks;
+    struct tier2_cache tier2;  /* translations of these blocks */
 };
 
 void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);
@@ -90,6 +98,7 @@ void icache_flush(struct mem *m)
     m->code_dirty = 0;
     if (!ic)
         return;
+    tier2_reset(&ic->tier2);
     while (ic->chunks) {
         struct arena_chunk *next = ic->chunks->next;
         free(ic->chunks);
@@ -101,6 +110,8 @@ void icache_flush(struct mem *m)
 void icache_destroy(struct mem *m)
 {
     icache_flush(m);
+    if (m->icache)
+        tier2_destroy(&m->icache->tier2);
     free(m->icache);
     m->icache = NULL;
 }
@@ -283,6 +294,23 @@ static struct block *next_block(struct cpu *c, struct icache *ic, struct block *
     return b;
 }
 
+/* Translates b (tier2.h). When the code cache is full every block and translation is dropped
+ * and 0 returned, so the caller looks b up afresh; when even an empty cache cannot take it (no
+ * host memory for a code cache) the thread goes on in tier 1. */
+static int translate(struct cpu *c, struct icache *ic, struct block *b)
+{
+    b->code = tier2_translate(&ic->tier2, b->start, b->insns, b->n);
+    if (b->code)
+        return 1;
+    if (ic->tier2.used == 0) {
+        b->heat = 0;
+        c->tier = CPU_TIER_1;
+        return 1;
+    }
+    icache_flush(c->mem);
+    return 0;
+}
+
 /* The block loop, kept out of cpu_run: a function that calls setjmp must keep its locals in
  * memory across calls, and here that would reload c from the stack before every handler. */
 static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *ic,
@@ -297,7 +325,18 @@ static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *i
         b = next_block(c, ic, b);
         if (__builtin_expect(c->hooks->block != NULL, 0))  /* --trace-startup only */
             c->hooks->block(c, b->start, b->insns, b->n);
-        run_block(c, b);
+        if (!b->code && c->tier != CPU_TIER_1 &&
+            ++b->heat >= (c->tier == CPU_TIER_2 ? 1 : TIER2_HOT) && !translate(c, ic, b)) {
+            b = NULL;  /* the code cache was full and everything was dropped: look up again */
+            continue;
+        }
+        if (b->code) {
+            c->cur_block_start = b->start;
+            c->icount += b->n;
+            b->code(c);
+        } else {
+            run_block(c, b);
+        }
         if (c->stop != STOP_NONE || c->icount >= limit)
             break;
     }

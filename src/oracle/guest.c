@@ -18,6 +18,7 @@
 static struct mem guest_mem;
 static struct cpu guest_cpu;
 static enum cpu_vendor guest_vendor;
+static enum cpu_tier guest_tier;
 
 static const uint8_t ud2[2] = { 0x0f, 0x0b };
 
@@ -30,10 +31,11 @@ static void must(int rc, const char *what)
     }
 }
 
-int guest_init(enum cpu_vendor vendor)
+int guest_init(enum cpu_vendor vendor, enum cpu_tier tier)
 {
     static uint8_t ro[4096];
     guest_vendor = vendor;
+    guest_tier = tier;
     struct mem *m = &guest_mem;
     if (mem_init(m) != 0)
         return -1;
@@ -95,6 +97,7 @@ void guest_run(const struct ocase *k, const uint8_t *mem, struct oresult *out)
 
     cpu_init(c, &guest_mem);
     c->vendor = (uint8_t)guest_vendor;   /* where Intel and AMD differ, behave as this host */
+    c->tier = (uint8_t)guest_tier;       /* --tier 2: every case runs as translated code */
     memcpy(c->gpr, k->in.gpr, sizeof k->in.gpr);
     flags_put(c, k->in.rflags);
     memcpy(c->xmm, k->in.xmm, sizeof c->xmm);

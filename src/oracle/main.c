@@ -57,6 +57,7 @@ struct options {
     uint64_t cases, seed;
     const char *only, *repro;
     int reports, list, verbose, show;
+    int tier;   /* enum cpu_tier: which execution tier goemu runs each case in */
 };
 
 static int mn_cmp(const void *a, const void *b)
@@ -292,14 +293,14 @@ static int repro(const char *hex)
 static void usage(void)
 {
     fprintf(stderr, "usage: goemu-oracle [--cases N] [--seed S] [--mnemonic NAME[,NAME...]]\n"
-                    "                    [--reports K] [--list] [--show] [--verbose]\n"
+                    "                    [--reports K] [--list] [--show] [--verbose] [--tier 1|2]\n"
                     "       goemu-oracle --repro HEX\n");
     exit(2);
 }
 
 static void parse(int argc, char **argv, struct options *o)
 {
-    *o = (struct options){ .cases = 200000, .seed = 1, .reports = 6 };
+    *o = (struct options){ .cases = 200000, .seed = 1, .reports = 6, .tier = CPU_TIER_1 };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -308,6 +309,8 @@ static void parse(int argc, char **argv, struct options *o)
         else if (!strcmp(a, "--mnemonic") && v) o->only = v, i++;
         else if (!strcmp(a, "--reports") && v) o->reports = atoi(v), i++;
         else if (!strcmp(a, "--repro") && v) o->repro = v, i++;
+        else if (!strcmp(a, "--tier") && v && (!strcmp(v, "1") || !strcmp(v, "2")))
+            o->tier = *v == '1' ? CPU_TIER_1 : CPU_TIER_2, i++;
         else if (!strcmp(a, "--list")) o->list = 1;
         else if (!strcmp(a, "--verbose")) o->verbose = 1;
         else if (!strcmp(a, "--show")) o->show = 1;
@@ -335,7 +338,7 @@ int main(int argc, char **argv)
     struct options o;
     parse(argc, argv, &o);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    if (host_init() != 0 || guest_init(native_vendor()) != 0) {
+    if (host_init() != 0 || guest_init(native_vendor(), (enum cpu_tier)o.tier) != 0) {
         fprintf(stderr, "goemu-oracle: setup failed\n");
         return 2;
     }

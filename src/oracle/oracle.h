@@ -81,7 +81,7 @@ extern const char *or_crash_what;
 
 /* ---- guest.c: goemu's core ------------------------------------------------------------- */
 /* vendor: whose model-specific behaviour goemu reproduces (the host's, to compare exactly). */
-int guest_init(enum cpu_vendor vendor);
+int guest_init(enum cpu_vendor vendor, enum cpu_tier tier);
 void guest_run(const struct ocase *k, const uint8_t *mem, struct oresult *out);
 /* Whether goemu's decoder picks a real handler (not op_sigill) for these bytes. */
 int guest_implemented(const uint8_t *bytes, size_t len);

@@ -81,6 +81,7 @@ struct guest_sigaction {
 
 struct emu_options {
     int ncpus;             /* what sched_getaffinity reports (--cpus, default 1) */
+    int tier;              /* enum cpu_tier (--tier) */
     int deterministic;     /* virtual clock, fixed pid/tids/random (--deterministic) */
     uint64_t seed;         /* AT_RANDOM / getrandom stream in deterministic mode */
     uint64_t quantum;      /* instructions per scheduling slice */

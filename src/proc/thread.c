@@ -14,6 +14,7 @@ struct thread *thread_new(struct emu *e)
         return NULL;
     cpu_init(&t->cpu, &e->mem);
     t->cpu.hooks = &process_cpu_hooks;
+    t->cpu.tier = (uint8_t)e->opt.tier;
     t->emu = e;
     t->tid = e->next_tid++;
     t->state = THREAD_RUNNABLE;
