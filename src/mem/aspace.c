@@ -18,6 +18,18 @@
 enum { PTE_R = GPROT_READ, PTE_W = GPROT_WRITE, PTE_X = GPROT_EXEC, PTE_CODE = 8, PTE_PRESENT = 16 };
 #define PTE_FLAGS 0xfffull
 
+/* The access a VMA's protection grants. x86 page tables cannot say "writable but not
+ * readable" or "executable but not readable": a present page is readable, so PROT_WRITE and
+ * PROT_EXEC imply read access (Intel SDM Vol. 3A §4.6; Linux's x86 protection_map,
+ * arch/x86/mm/pgprot.c, maps VM_WRITE and VM_EXEC alone to readable PAGE_* values). The VMA
+ * keeps the requested protection (what /proc/self/maps shows, "-w-p"); only the page-table
+ * entry, and so every access check, gets the implied read. */
+static unsigned pte_prot(int prot)
+{
+    unsigned p = (unsigned)prot & (PTE_R | PTE_W | PTE_X);
+    return p & (PTE_W | PTE_X) ? p | PTE_R : p;
+}
+
 /* 35-bit guest page number = 11 bits (L1) + 12 bits (L2) + 12 bits (L3). */
 #define L1_BITS 11
 #define L2_BITS 12
@@ -422,7 +434,7 @@ int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
                 return -ENOMEM;
             m->vmas[i].prot = prot;
         }
-    unsigned p = (unsigned)prot;
+    unsigned p = pte_prot(prot);
     pte_walk(m, addr, addr + len, pte_set_prot, &p, 0);
     tlb_flush(m);
     return 0;
@@ -484,9 +496,10 @@ void *mem_page_ptr(struct mem *m, uint64_t addr, int prot)
     if (!slot || !(*slot & PTE_PRESENT)) {
         /* First access to the page: its entry comes from the VMA's host memory. */
         const struct vma *v = mem_vma_at(m, addr);
-        if (!v || !v->host || (v->prot & prot) != prot || !(slot = pte_slot(m, addr, 1)))
+        if (!v || !v->host || (pte_prot(v->prot) & (unsigned)prot) != (unsigned)prot ||
+            !(slot = pte_slot(m, addr, 1)))
             return NULL;
-        *slot = (v->host + ((addr & ~GUEST_PAGE_MASK) - v->start)) | PTE_PRESENT | (unsigned)v->prot;
+        *slot = (v->host + ((addr & ~GUEST_PAGE_MASK) - v->start)) | PTE_PRESENT | pte_prot(v->prot);
     }
     if ((*slot & (unsigned)prot) != (unsigned)prot)
         return NULL;
@@ -534,7 +547,7 @@ size_t mem_fetch_code(struct mem *m, uint64_t rip, uint8_t *buf, size_t n)
 static uintptr_t vma_host_addr(const struct mem *m, uint64_t a, int prot)
 {
     const struct vma *v = mem_vma_at(m, a);
-    if (!v || !v->host || (v->prot & prot) != prot)
+    if (!v || !v->host || (pte_prot(v->prot) & (unsigned)prot) != (unsigned)prot)
         return 0;
     return v->host + (a - v->start);
 }

@@ -231,6 +231,39 @@ int64_t sys_writev(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* ---- opening, closing, duplicating --------------------------------------------------- */
 
+/* Whether st is the guest's executable (same device and inode, so any name for it counts). */
+static int is_guest_exe(const struct emu *e, const struct stat *st)
+{
+    struct stat x;
+    return e->exe_realpath && S_ISREG(st->st_mode) && stat(e->exe_realpath, &x) == 0 &&
+           x.st_dev == st->st_dev && x.st_ino == st->st_ino;
+}
+
+/* ETXTBSY: a running executable cannot be opened for writing or truncated (the write access
+ * denied by exec: deny_write_access in fs/exec.c, get_write_access in do_dentry_open and
+ * handle_truncate, fs/open.c and fs/namei.c; man 2 open). The host enforces this for goemu's
+ * own binary, but the guest's executable is only a file goemu read, so the check is goemu's.
+ * Done before the host open, since O_TRUNC would already have truncated it. Linux reports
+ * EEXIST (O_CREAT|O_EXCL) and a missing write permission (may_open) first. */
+static int64_t deny_exe_write(struct emu *e, struct thread *t, int dirfd, const char *path,
+                              int flags)
+{
+    if ((flags & O_ACCMODE) == O_RDONLY && !(flags & O_TRUNC))
+        return 0;
+    if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL) || !e->exe_realpath)
+        return 0;
+    char q[LINUX_PATH_MAX];
+    struct stat st;
+    snprintf(q, sizeof(q), "%s", path);
+    int follow = !(flags & O_NOFOLLOW);
+    if (procfs_path(e, t, q, follow) != 0 ||
+        fstatat(dirfd, q, &st, follow ? 0 : AT_SYMLINK_NOFOLLOW) != 0 || !is_guest_exe(e, &st))
+        return 0;
+    if (faccessat(dirfd, q, W_OK, AT_EACCESS) != 0)
+        return sys_errno(errno);
+    return -ETXTBSY;
+}
+
 /* The guest's /proc entries are opened by procfs.c; anything the host opens that turns out
  * to be goemu's own /proc (a symlink to /proc/self/mem, a dirfd in /proc) is redone there. */
 static int64_t do_openat(struct emu *e, struct thread *t, int dirfd, uint64_t path, int flags,
@@ -239,6 +272,8 @@ static int64_t do_openat(struct emu *e, struct thread *t, int dirfd, uint64_t pa
     char p[LINUX_PATH_MAX];
     int64_t r = guest_path_raw(e, path, p);
     if (r)
+        return r;
+    if ((r = deny_exe_write(e, t, dirfd, p, flags)))
         return r;
     r = procfs_openat(e, t, p, flags, mode);
     if (r != PROCFS_PASS)
@@ -729,7 +764,15 @@ int64_t sys_fdatasync(struct emu *e, struct thread *t, const uint64_t a[6])
     return sys_host(fdatasync(arg_int(a[0])));
 }
 
+/* A writable descriptor of the guest's executable cannot exist on Linux (the exec would have
+ * failed with ETXTBSY), but under goemu one can be inherited: truncating through it is the
+ * ETXTBSY the open would have been. A read-only fd keeps the host's -EINVAL. */
 int64_t sys_ftruncate(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return sys_host(ftruncate(arg_int(a[0]), (off_t)a[1]));
+    int fd = arg_int(a[0]);
+    struct stat st;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_ACCMODE) != O_RDONLY && fstat(fd, &st) == 0 && is_guest_exe(e, &st))
+        return -ETXTBSY;
+    return sys_host(ftruncate(fd, (off_t)a[1]));
 }

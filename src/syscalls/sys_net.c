@@ -161,30 +161,157 @@ int64_t sys_getpeername(struct emu *e, struct thread *t, const uint64_t a[6])
     return name_call(e, a, getpeername);
 }
 
+/* ---- socket options ------------------------------------------------------------------------
+ *
+ * An option value is copied into a host buffer and the host's setsockopt/getsockopt is given
+ * that buffer, so a value that is plain bytes (ints, timevals, struct linger, ip_mreq, tpacket_req,
+ * crypto info, sockaddrs) is safe to pass through. A value that holds a pointer is not: the host
+ * kernel would follow a guest address as one of goemu's own. Those are translated (classic BPF
+ * programs) or refused; levels goemu has not audited are refused with -ENOPROTOOPT, the answer of
+ * a protocol that does not know the level (e.g. ip_setsockopt, net/ipv4/ip_sockglue.c). */
+
+/* Levels and options named by number as the guest ABI spells them (x86-64 = host). */
+enum {
+    SOL_IP_ = 0, SOL_SOCKET_ = 1, SOL_TCP_ = 6, SOL_UDP_ = 17, SOL_IPV6_ = 41, SOL_ICMPV6_ = 58,
+    SOL_UDPLITE_ = 136, SOL_RAW_ = 255, SOL_PACKET_ = 263, SOL_NETLINK_ = 270, SOL_ALG_ = 279,
+    SOL_TLS_ = 282,
+    SO_ATTACH_FILTER_ = 26, SO_GET_FILTER_ = 26, SO_ATTACH_REUSEPORT_CBPF_ = 51,
+    PACKET_FANOUT_DATA_ = 22,
+    TCP_ZEROCOPY_RECEIVE_ = 35, TCP_AO_GET_KEYS_ = 41,
+    IPT_SO_SET_REPLACE_ = 64,   /* also IP6T_SO_SET_REPLACE at SOL_IPV6 */
+    ARPT_SO_SET_REPLACE_ = 96, EBT_SO_SET_ENTRIES_ = 128, EBT_SO_SET_COUNTERS_ = 129,
+    EBT_SO_GET_ENTRIES_ = 130, EBT_SO_GET_INIT_ENTRIES_ = 131,
+};
+#define BPF_MAXINSNS_ 4096   /* include/uapi/linux/bpf_common.h */
+
+/* Guest struct sock_fprog (include/uapi/linux/filter.h): a count and a pointer to the program. */
+struct linux_sock_fprog {
+    uint16_t len;
+    uint8_t pad[6];
+    uint64_t filter;
+};
+struct linux_sock_filter {
+    uint16_t code;
+    uint8_t jt, jf;
+    uint32_t k;
+};
+_Static_assert(sizeof(struct linux_sock_fprog) == 16, "sock_fprog");
+
+static int audited_level(int level)
+{
+    switch (level) {
+    case SOL_IP_: case SOL_SOCKET_: case SOL_TCP_: case SOL_UDP_: case SOL_IPV6_:
+    case SOL_ICMPV6_: case SOL_UDPLITE_: case SOL_RAW_: case SOL_PACKET_: case SOL_NETLINK_:
+    case SOL_ALG_: case SOL_TLS_:
+        return 1;
+    default:
+        return 0;   /* SOL_RDS (RDS_GET_MR: rds_iovec), SOL_XDP (XDP_UMEM_REG: a user address),
+                     * SOL_MPTCP (MPTCP_FULL_INFO: two user pointers), and the unaudited rest */
+    }
+}
+
+/* Options whose value carries pointers goemu does not translate: netfilter table replacement
+ * (struct ipt_replace/arpt_replace .counters, struct ebt_replace .entries/.counters:
+ * do_replace in net/ipv4/netfilter/ip_tables.c, net/bridge/netfilter/ebtables.c),
+ * TCP_ZEROCOPY_RECEIVE (.address, .copybuf_address, .msg_control: tcp_zerocopy_receive,
+ * net/ipv4/tcp.c), and TCP_AO_GET_KEYS, whose output size comes from a count inside the value
+ * rather than from optlen (tcp_ao_get_mkts, net/ipv4/tcp_ao.c). */
+static int untranslated(int level, int opt, int get)
+{
+    if (level == SOL_IP_ || level == SOL_IPV6_) {
+        if (!get && (opt == IPT_SO_SET_REPLACE_ || opt == ARPT_SO_SET_REPLACE_ ||
+                     opt == EBT_SO_SET_ENTRIES_ || opt == EBT_SO_SET_COUNTERS_))
+            return 1;
+        if (get && (opt == EBT_SO_GET_ENTRIES_ || opt == EBT_SO_GET_INIT_ENTRIES_))
+            return 1;
+    }
+    if (level == SOL_TCP_ && get && (opt == TCP_ZEROCOPY_RECEIVE_ || opt == TCP_AO_GET_KEYS_))
+        return 1;
+    return 0;
+}
+
+/* A classic BPF program (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF, PACKET_FANOUT_DATA of a
+ * PACKET_FANOUT_CBPF group): the guest's sock_fprog and the instructions it points to are
+ * copied to host memory and the host is given a host sock_fprog. Checks in the kernel's order:
+ * optlen must be sizeof(struct sock_fprog) (copy_bpf_fprog_from_user, net/core/filter.c), a
+ * NULL program, 0 or more than BPF_MAXINSNS instructions is -EINVAL (bpf_check_basics_ok), an
+ * unreadable program -EFAULT (bpf_prog_create_from_user). */
+static int64_t setsockopt_fprog(struct emu *e, int fd, int level, int opt, uint64_t addr,
+                                uint32_t len)
+{
+    static struct linux_sock_filter prog[BPF_MAXINSNS_];
+    struct linux_sock_fprog g;
+    if (len != sizeof(g))
+        return -EINVAL;
+    if (mem_copy_from(&e->mem, &g, addr, sizeof(g)))
+        return -EFAULT;
+    if (!g.filter || g.len == 0 || g.len > BPF_MAXINSNS_)
+        return -EINVAL;
+    if (mem_copy_from(&e->mem, prog, g.filter, (size_t)g.len * sizeof(prog[0])))
+        return -EFAULT;
+    struct {
+        unsigned short len;
+        void *filter;
+    } h = {g.len, prog};
+    _Static_assert(sizeof(h) == sizeof(g), "host sock_fprog");
+    return sys_host(setsockopt(fd, level, opt, &h, sizeof(h)));
+}
+
 int64_t sys_setsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     unsigned char buf[SOCKOPT_MAX];
+    int fd = arg_int(a[0]), level = arg_int(a[1]), opt = arg_int(a[2]);
     uint32_t len = arg_uint(a[4]);
+    if (!audited_level(level) || untranslated(level, opt, 0))
+        return -ENOPROTOOPT;
+    if ((level == SOL_SOCKET_ &&
+         (opt == SO_ATTACH_FILTER_ || opt == SO_ATTACH_REUSEPORT_CBPF_)) ||
+        (level == SOL_PACKET_ && opt == PACKET_FANOUT_DATA_ &&
+         len == sizeof(struct linux_sock_fprog)))
+        return setsockopt_fprog(e, fd, level, opt, a[3], len);
     if (len > sizeof(buf))
         return -EINVAL;
     if (len && mem_copy_from(&e->mem, buf, a[3], len))
         return -EFAULT;
-    return sys_host(setsockopt(arg_int(a[0]), arg_int(a[1]), arg_int(a[2]), buf, len));
+    return sys_host(setsockopt(fd, level, opt, buf, len));
+}
+
+/* SO_GET_FILTER counts instructions, not bytes, in optlen (sk_get_filter, net/core/filter.c):
+ * 0 asks for the count, a smaller capacity than the program is -EINVAL, and otherwise the
+ * program is written and its count stored. */
+static int64_t getsockopt_filter(struct emu *e, int fd, uint64_t addr, uint64_t lenp, int32_t cap)
+{
+    static struct linux_sock_filter prog[BPF_MAXINSNS_];
+    socklen_t n = (uint32_t)cap < BPF_MAXINSNS_ ? (socklen_t)cap : BPF_MAXINSNS_;
+    int64_t r = sys_host(getsockopt(fd, SOL_SOCKET_, SO_GET_FILTER_, prog, &n));
+    if (r < 0)
+        return r;
+    if (cap && n <= BPF_MAXINSNS_ && mem_copy_to(&e->mem, addr, prog, (size_t)n * sizeof(prog[0])))
+        return -EFAULT;
+    return mem_copy_to(&e->mem, lenp, &n, 4) ? -EFAULT : 0;
 }
 
 int64_t sys_getsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     unsigned char buf[SOCKOPT_MAX];
+    int fd = arg_int(a[0]), level = arg_int(a[1]), opt = arg_int(a[2]);
     int32_t cap;
     if (mem_copy_from(&e->mem, &cap, a[4], 4))
         return -EFAULT;
     if (cap < 0)
         return -EINVAL;
+    if (!audited_level(level) || untranslated(level, opt, 1))
+        return -ENOPROTOOPT;
+    if (level == SOL_SOCKET_ && opt == SO_GET_FILTER_)
+        return getsockopt_filter(e, fd, a[3], a[4], cap);
     socklen_t len = (uint32_t)cap < sizeof(buf) ? (socklen_t)cap : sizeof(buf);
-    int64_t r = sys_host(getsockopt(arg_int(a[0]), arg_int(a[1]), arg_int(a[2]), buf, &len));
+    int64_t r = sys_host(getsockopt(fd, level, opt, buf, &len));
     if (r < 0)
         return r;
-    if (mem_copy_to(&e->mem, a[3], buf, len) || mem_copy_to(&e->mem, a[4], &len, 4))
+    /* A few options report a needed length larger than the buffer: copy what is there. */
+    socklen_t have = len < (socklen_t)sizeof(buf) && len < (socklen_t)cap ? len
+                   : (socklen_t)cap < sizeof(buf) ? (socklen_t)cap : sizeof(buf);
+    if (mem_copy_to(&e->mem, a[3], buf, have) || mem_copy_to(&e->mem, a[4], &len, 4))
         return -EFAULT;
     return 0;
 }
@@ -310,6 +437,46 @@ int64_t sys_recvfrom(struct emu *e, struct thread *t, const uint64_t a[6])
     return w < 0 ? w : r;
 }
 
+/* Closes the descriptors of an SCM_RIGHTS message that will not reach the guest. */
+static void close_rights(const struct cmsghdr *c)
+{
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+        return;
+    size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < n; i++) {
+        int fd;
+        memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+        close(fd);
+    }
+}
+
+/* Delivers the received control messages one by one, as the kernel writes them straight into
+ * the guest's buffer (put_cmsg, scm_detach_fds in net/core/scm.c). A message the buffer cannot
+ * take ends delivery: its descriptors and those of every later message are closed (the kernel
+ * never installs them: receive_fd_user gives the fd back when put_user fails) and MSG_CTRUNC
+ * is set; the call still returns the data it received. Returns the bytes delivered (the
+ * guest's msg_controllen). */
+static uint64_t control_to_guest(struct emu *e, uint64_t addr, struct msghdr *h, int32_t *flags)
+{
+    uint64_t done = 0;
+    int failed = 0;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+        size_t off = (size_t)((unsigned char *)c - (unsigned char *)h->msg_control);
+        size_t space = CMSG_ALIGN(c->cmsg_len);
+        if (space > h->msg_controllen - off)
+            space = h->msg_controllen - off;
+        if (!failed && mem_copy_to(&e->mem, addr + off, c, space) == 0) {
+            done = off + space;
+            continue;
+        }
+        failed = 1;
+        close_rights(c);
+    }
+    if (failed)
+        *flags |= MSG_CTRUNC;
+    return done;
+}
+
 int64_t sys_recvmsg(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct linux_msghdr g;
@@ -328,10 +495,9 @@ int64_t sys_recvmsg(struct emu *e, struct thread *t, const uint64_t a[6])
     if (r < 0 || t->state == THREAD_BLOCKED)
         return r;
     uint32_t namelen = m.h.msg_namelen < g.namelen ? m.h.msg_namelen : g.namelen;
-    g.controllen = m.h.msg_controllen;
     g.flags = m.h.msg_flags;
-    if ((g.name && mem_copy_to(&e->mem, g.name, m.name, namelen)) ||
-        (g.control && mem_copy_to(&e->mem, g.control, m.control, m.h.msg_controllen)))
+    g.controllen = g.control ? control_to_guest(e, g.control, &m.h, &g.flags) : 0;
+    if (g.name && mem_copy_to(&e->mem, g.name, m.name, namelen))
         return -EFAULT;
     g.namelen = m.h.msg_namelen;
     if (mem_copy_to(&e->mem, a[1], &g, sizeof(g)))

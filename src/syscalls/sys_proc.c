@@ -4,6 +4,7 @@
  * set_robust_list, rseq). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -191,37 +192,150 @@ int64_t sys_arch_prctl(struct emu *e, struct thread *t, const uint64_t a[6])
     }
 }
 
-/* The thread name ("comm"): struct thread has no field for it, so PR_SET_NAME is checked and
- * accepted and PR_GET_NAME reports the executable's base name, Linux's initial comm. */
-static int64_t get_thread_name(struct emu *e, uint64_t addr)
+/* ---- prctl --------------------------------------------------------------------------------- */
+
+/* The thread name ("comm", TASK_COMM_LEN 16 bytes). goemu's one host thread runs every guest
+ * thread, so the names are kept here, per (process, tid); a thread never named reports the
+ * executable's base name, Linux's initial comm (__set_task_comm from begin_new_exec, fs/exec.c). */
+struct comm {
+    const struct emu *e;
+    int tid;
+    char name[16];
+};
+static struct comm *comms;
+static size_t ncomms, comms_cap;
+
+static struct comm *comm_find(const struct emu *e, int tid)
+{
+    for (size_t i = 0; i < ncomms; i++)
+        if (comms[i].e == e && comms[i].tid == tid)
+            return &comms[i];
+    return NULL;
+}
+
+/* A slot for (e, tid): names of this process's threads that have exited are dropped first, so
+ * the table holds at most one entry per live thread. NULL when out of memory. */
+static struct comm *comm_slot(struct emu *e, int tid)
+{
+    struct comm *c = comm_find(e, tid);
+    if (c)
+        return c;
+    size_t k = 0;
+    for (size_t i = 0; i < ncomms; i++)
+        if (comms[i].e != e || thread_find(e, comms[i].tid))
+            comms[k++] = comms[i];
+    ncomms = k;
+    if (ncomms == comms_cap) {
+        size_t cap = comms_cap ? 2 * comms_cap : 16;
+        struct comm *n = realloc(comms, cap * sizeof(*n));
+        if (!n)
+            return NULL;
+        comms = n;
+        comms_cap = cap;
+    }
+    c = &comms[ncomms++];
+    memset(c, 0, sizeof(*c));
+    c->e = e;
+    c->tid = tid;
+    return c;
+}
+
+/* PR_SET_NAME (kernel/sys.c): strncpy_from_user of at most 15 bytes, then set_task_comm;
+ * a fault before the NUL or the 15th byte is -EFAULT and changes nothing. */
+static int64_t set_thread_name(struct emu *e, struct thread *t, uint64_t addr)
+{
+    char name[16] = {0};
+    for (int i = 0; i < 15; i++) {
+        if (mem_copy_from(&e->mem, &name[i], addr + (uint64_t)i, 1))
+            return -EFAULT;
+        if (!name[i])
+            break;
+    }
+    struct comm *c = comm_slot(e, t->tid);
+    if (!c)
+        return -ENOMEM;
+    memcpy(c->name, name, sizeof(name));
+    return 0;
+}
+
+/* PR_GET_NAME: copy_to_user of all 16 bytes (kernel/sys.c). */
+static int64_t get_thread_name(struct emu *e, struct thread *t, uint64_t addr)
 {
     char comm[16] = {0};
-    const char *path = e->exe_path ? e->exe_path : "";
-    const char *base = strrchr(path, '/');
-    snprintf(comm, sizeof(comm), "%s", base ? base + 1 : path);
+    const struct comm *c = comm_find(e, t->tid);
+    if (c)
+        memcpy(comm, c->name, sizeof(comm));
+    else {
+        const char *path = e->exe_path ? e->exe_path : "";
+        const char *base = strrchr(path, '/');
+        snprintf(comm, sizeof(comm), "%s", base ? base + 1 : path);
+    }
     return mem_copy_to(&e->mem, addr, comm, sizeof(comm)) ? -EFAULT : 0;
 }
 
+/* An int the kernel writes with put_user (PR_GET_PDEATHSIG, PR_GET_CHILD_SUBREAPER,
+ * PR_GET_TSC): the host's answer into a host int, then to the guest. */
+static int64_t host_get_int(struct emu *e, int option, uint64_t addr)
+{
+    int v = 0;
+    if (prctl(option, (unsigned long)&v, 0, 0, 0) < 0)
+        return sys_errno(errno);
+    return mem_copy_to(&e->mem, addr, &v, sizeof(v)) ? -EFAULT : 0;
+}
+
+/* prctl never answers "done" without doing it (issue 11). Three kinds of option:
+ *  - forwarded to the host kernel, where goemu's host process is exactly what the option is
+ *    about: the guest's credentials, exec and children are goemu's (setuid & co. go to the
+ *    host, sys_ids.c; children are real host processes, sys_process.c). The host checks the
+ *    arguments (kernel/sys.c SYSCALL_DEFINE5(prctl)), so its errors are Linux's.
+ *    PR_SET/GET_PDEATHSIG, PR_SET/GET_DUMPABLE, PR_SET/GET_KEEPCAPS, PR_SET/GET_NO_NEW_PRIVS,
+ *    PR_SET/GET_CHILD_SUBREAPER. (NO_NEW_PRIVS and KEEPCAPS are per-thread in Linux; on the
+ *    one host thread they cover every guest thread: stricter, never weaker.)
+ *  - emulated where goemu holds the state: PR_SET/GET_NAME (above), PR_GET_TID_ADDRESS
+ *    (set_tid_address's pointer), PR_GET/SET_TSC (goemu's RDTSC always works:
+ *    PR_TSC_ENABLE; PR_TSC_SIGSEGV is not implemented, so it is refused).
+ *  - everything else is -EINVAL, Linux's answer for an option it does not know or a kernel
+ *    built without it: PR_SET_SECCOMP would filter goemu's own syscalls, PR_SET_TIMERSLACK
+ *    would apply to all guest threads at once, PR_SET_MM, PR_SET_PTRACER, PR_CAPBSET_*... */
 int64_t sys_prctl(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    enum { PR_SET_PDEATHSIG_ = 1, PR_GET_DUMPABLE_ = 3, PR_SET_DUMPABLE_ = 4, PR_SET_NAME_ = 15,
-           PR_GET_NAME_ = 16, PR_SET_NO_NEW_PRIVS_ = 38, PR_SET_VMA_ = 0x53564d41 };
-    char name[16];
-    switch (arg_int(a[0])) {
+    enum { PR_SET_PDEATHSIG_ = 1, PR_GET_PDEATHSIG_ = 2, PR_GET_DUMPABLE_ = 3,
+           PR_SET_DUMPABLE_ = 4, PR_GET_KEEPCAPS_ = 7, PR_SET_KEEPCAPS_ = 8, PR_SET_NAME_ = 15,
+           PR_GET_NAME_ = 16, PR_GET_TSC_ = 25, PR_SET_TSC_ = 26, PR_SET_CHILD_SUBREAPER_ = 36,
+           PR_GET_CHILD_SUBREAPER_ = 37, PR_SET_NO_NEW_PRIVS_ = 38, PR_GET_NO_NEW_PRIVS_ = 39,
+           PR_GET_TID_ADDRESS_ = 40, PR_SET_VMA_ = 0x53564d41, PR_TSC_ENABLE_ = 1 };
+    int option = arg_int(a[0]);
+    switch (option) {
     case PR_SET_NAME_:
-        /* Linux copies at most 16 bytes and terminates them; only a fault is an error. */
-        return mem_copy_from(&e->mem, name, a[1], 1) ? -EFAULT : 0;
+        return set_thread_name(e, t, a[1]);
     case PR_GET_NAME_:
-        return get_thread_name(e, a[1]);
-    case PR_GET_DUMPABLE_:
-        return 1;
+        return get_thread_name(e, t, a[1]);
     case PR_SET_PDEATHSIG_:
         /* goemu's process is the guest's, and a forked child is a real one (sys_process.c):
          * the host sends the signal when the parent goemu ends, and goemu forwards it. */
-        return sys_host(prctl(PR_SET_PDEATHSIG, (unsigned long)arg_int(a[1]), 0, 0, 0));
+    case PR_GET_DUMPABLE_:
     case PR_SET_DUMPABLE_:
+    case PR_GET_KEEPCAPS_:
+    case PR_SET_KEEPCAPS_:
+    case PR_SET_CHILD_SUBREAPER_:
     case PR_SET_NO_NEW_PRIVS_:
-        return 0;
+    case PR_GET_NO_NEW_PRIVS_:
+        /* Scalars only: all five arguments as given, for the host's own argument checks. */
+        return sys_host(prctl(option, (unsigned long)a[1], (unsigned long)a[2],
+                              (unsigned long)a[3], (unsigned long)a[4]));
+    case PR_GET_PDEATHSIG_:
+    case PR_GET_CHILD_SUBREAPER_:
+        return host_get_int(e, option, a[1]);
+    case PR_GET_TID_ADDRESS_:
+        /* put_user((unsigned long)me->clear_child_tid, (unsigned long __user *)arg2) */
+        return mem_copy_to(&e->mem, a[1], &t->clear_child_tid, 8) ? -EFAULT : 0;
+    case PR_GET_TSC_: {
+        int v = PR_TSC_ENABLE_;
+        return mem_copy_to(&e->mem, a[1], &v, sizeof(v)) ? -EFAULT : 0;
+    }
+    case PR_SET_TSC_:
+        /* set_tsc_mode (arch/x86/kernel/process.c): ENABLE or SIGSEGV, else -EINVAL. */
+        return a[1] == PR_TSC_ENABLE_ ? 0 : -EINVAL;
     case PR_SET_VMA_:
         /* Go names its metadata (setVMAName, runtime/set_vma_name_linux.go) and takes -EINVAL
          * as "unsupported"; kernels without CONFIG_ANON_VMA_NAME answer that too

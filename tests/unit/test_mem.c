@@ -232,6 +232,68 @@ static void test_addresses_beyond_47_bits_are_rejected(void **state)
     assert_int_equal(mem_copy_from(&m, &b, 1ull << 47, 1), -EFAULT);
 }
 
+/* x86 page tables cannot express write-only or exec-only: a PROT_WRITE or PROT_EXEC page is
+ * readable on Linux (arch/x86/mm/pgprot.c protection_map; Intel SDM Vol. 3A §4.6), while
+ * /proc/self/maps still shows the requested "-w-p" / "--xp" (the VMA keeps it). */
+static void test_write_only_and_exec_only_pages_are_readable(void **state)
+{
+    cpu_init(&c, &m);
+    uint64_t x = 0x5566778899aabbccull, y = 0;
+    assert_int_equal(mem_map(&m, 0xe00000, 4096, GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_vma_at(&m, 0xe00000)->prot, GPROT_WRITE);   /* reported as asked */
+    assert_int_equal(faulting_access(0xe00008, 1, x), 0);
+    jmp_buf jb;
+    c.fault_jmp = &jb;
+    if (setjmp(jb) == 0)
+        assert_int_equal(mem_ld(&c, 0xe00008, 8), x);
+    else
+        fail_msg("load from a PROT_WRITE page faulted");
+    assert_int_equal(mem_copy_from(&m, &y, 0xe00008, 8), 0);           /* write(2) from it */
+    assert_int_equal(y, x);
+
+    /* Exec-only: readable, not writable (a store is SEGV_ACCERR, error code 7). */
+    assert_int_equal(mem_map(&m, 0xe10000, 4096, GPROT_EXEC, 0, NULL), 0);
+    assert_int_equal(mem_vma_at(&m, 0xe10000)->prot, GPROT_EXEC);
+    assert_int_equal(faulting_access(0xe10000, 0, 0), 0);
+    assert_int_equal(mem_copy_from(&m, &y, 0xe10000, 8), 0);
+    assert_int_equal(faulting_access(0xe10000, 1, 1), 1);
+    assert_int_equal(c.fault.code, SEGV_ACCERR);
+    assert_int_equal(c.fault.err, 7);
+
+    /* mprotect of pages whose entries exist: the implied read is set on them too. */
+    assert_int_equal(mem_map(&m, 0xe20000, 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, 0xe20000, &x, 8), 0);
+    assert_int_equal(mem_protect(&m, 0xe20000, 4096, GPROT_WRITE), 0);
+    assert_int_equal(faulting_access(0xe20000, 0, 0), 0);
+    assert_int_equal(mem_protect(&m, 0xe20000, 4096, GPROT_EXEC), 0);
+    y = 0;
+    assert_int_equal(mem_copy_from(&m, &y, 0xe20000, 8), 0);
+    assert_int_equal(y, x);
+    assert_int_equal(mem_copy_to(&m, 0xe20000, &x, 8), -EFAULT);
+    assert_int_equal(mem_protect(&m, 0xe20000, 4096, GPROT_NONE), 0);
+    assert_int_equal(faulting_access(0xe20000, 0, 0), 1);
+}
+
+/* Through the CPU: code in an exec-only page (mov rax, [rbx]; ud2) loads from a write-only
+ * page, as it does natively. */
+static void test_cpu_runs_exec_only_code_reading_a_write_only_page(void **state)
+{
+    static const uint8_t code[] = {0x48, 0x8b, 0x03, 0x0f, 0x0b};   /* mov rax,[rbx]; ud2 */
+    uint64_t x = 0x0123456789abcdefull;
+    cpu_init(&c, &m);
+    assert_int_equal(mem_map(&m, 0xf00000, 4096, GPROT_EXEC, 0, NULL), 0);
+    assert_int_equal(mem_poke(&m, 0xf00000, code, sizeof(code)), 0);
+    assert_int_equal(mem_map(&m, 0xf10000, 4096, GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_copy_to(&m, 0xf10000, &x, 8), 0);
+    c.rip = 0xf00000;
+    c.gpr[3] = 0xf10000;   /* rbx */
+    assert_int_equal(cpu_run(&c, 10), STOP_FAULT);
+    assert_int_equal(c.fault.signo, SIGILL);           /* reached the ud2, not a SIGSEGV */
+    assert_int_equal(c.fault.rip, 0xf00003);
+    assert_int_equal(c.gpr[0], x);
+    icache_destroy(&m);   /* cpu_run made the block cache: the fixture frees only the pages */
+}
+
 /* ---- memory limits: lazy entries, walks over present tables, moves without copies ---------- */
 
 static double now_s(void)
@@ -328,6 +390,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mprotect_backs_reserved_pages_and_keeps_contents_across_prot_none, setup, teardown),
         cmocka_unit_test_setup_teardown(test_access_to_unbacked_prot_none_page_is_segv_accerr, setup, teardown),
         cmocka_unit_test_setup_teardown(test_addresses_beyond_47_bits_are_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_only_and_exec_only_pages_are_readable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cpu_runs_exec_only_code_reading_a_write_only_page, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_table_entries_are_filled_on_first_access_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unmap_frees_the_page_tables_of_the_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_protect_walks_only_present_tables, setup, teardown),

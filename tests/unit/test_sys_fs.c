@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "sys_test.h"
+#include "test_tmpdir.h"
 
 #define BUF (SCRATCH + 0x1000)
 #define PATH (SCRATCH + 0x8000)
@@ -425,6 +426,54 @@ static void test_eventfd2_counts(void **state)
     close((int)fd);
 }
 
+/* ETXTBSY for the running guest executable, by any name (a hard link, /proc/self/exe),
+ * as a native program gets for its own: open O_WRONLY, O_RDWR and O_RDONLY|O_TRUNC are
+ * ETXTBSY and truncate nothing; O_RDONLY works; O_CREAT|O_EXCL is EEXIST first (fs/namei.c
+ * do_open, handle_truncate; fs/open.c do_dentry_open get_write_access). */
+static void test_writing_the_guest_executable_is_etxtbsy(void **state)
+{
+    char dir[64], exe[96], hard[96], other[96];
+    assert_int_equal(test_tmpdir_create(dir, sizeof(dir), "etxtbsy"), 0);
+    snprintf(exe, sizeof(exe), "%s/prog", dir);
+    snprintf(hard, sizeof(hard), "%s/hardlink", dir);
+    snprintf(other, sizeof(other), "%s/other", dir);
+    int fd = open(exe, O_WRONLY | O_CREAT, 0755);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "\x7f" "ELF", 4), 4);
+    close(fd);
+    assert_int_equal(link(exe, hard), 0);
+    close(open(other, O_WRONLY | O_CREAT, 0644));
+    E->exe_path = exe;
+    E->exe_realpath = exe;
+    assert_int_equal(SYS(sys_open, put_str(PATH, exe), O_WRONLY), -ETXTBSY);
+    assert_int_equal(SYS(sys_open, put_str(PATH, hard), O_RDWR), -ETXTBSY);
+    assert_int_equal(SYS(sys_openat, AT_FDCWD_GO119, put_str(PATH, exe), O_RDONLY | O_TRUNC),
+                     -ETXTBSY);
+    assert_int_equal(SYS(sys_open, put_str(PATH, "/proc/self/exe"), O_WRONLY), -ETXTBSY);
+    assert_int_equal(SYS(sys_open, put_str(PATH, exe), O_WRONLY | O_CREAT | O_EXCL, 0644),
+                     -EEXIST);
+    struct stat st;
+    assert_int_equal(stat(exe, &st), 0);
+    assert_int_equal(st.st_size, 4);                         /* O_TRUNC truncated nothing */
+    int64_t r = SYS(sys_open, put_str(PATH, exe), O_RDONLY);
+    assert_true(r >= 0);
+    assert_int_equal(SYS(sys_ftruncate, (uint64_t)r, 0), -EINVAL);   /* not open for write */
+    close((int)r);
+    r = SYS(sys_open, put_str(PATH, other), O_WRONLY | O_TRUNC);
+    assert_true(r >= 0);
+    assert_int_equal(SYS(sys_ftruncate, (uint64_t)r, 10), 0);
+    close((int)r);
+    /* A writable fd goemu could not refuse (inherited, opened before): ftruncate is refused. */
+    fd = open(exe, O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(SYS(sys_ftruncate, (uint64_t)fd, 0), -ETXTBSY);
+    close(fd);
+    assert_int_equal(stat(exe, &st), 0);
+    assert_int_equal(st.st_size, 4);
+    E->exe_realpath = NULL;
+    test_tmpdir_remove(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,6 +508,7 @@ int main(void)
         SYS_TEST(test_mkdir_rename_unlink_round_trip),
         SYS_TEST(test_dup_family_passes_through),
         SYS_TEST(test_eventfd2_counts),
+        SYS_TEST(test_writing_the_guest_executable_is_etxtbsy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

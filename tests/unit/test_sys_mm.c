@@ -106,6 +106,30 @@ static void test_mmap_prot_none_is_not_accessible(void **state)
     assert_int_equal(mem_copy_from(&E->mem, &b, (uint64_t)a, 1), -EFAULT);
 }
 
+/* write(2) from a PROT_WRITE-only buffer succeeds on Linux: x86 cannot map a page writable
+ * but unreadable (arch/x86/mm/pgprot.c protection_map), so copy_from_user reads it; the same
+ * holds for PROT_EXEC alone. mprotect to PROT_WRITE keeps it readable too. */
+static void test_write_from_write_only_or_exec_only_buffer_succeeds(void **state)
+{
+    int fds[2];
+    char got[8] = {0};
+    assert_int_equal(pipe(fds), 0);
+    int64_t w = anon(0, 4096, GPROT_WRITE, PRIV_ANON);
+    int64_t x = anon(0, 4096, GPROT_EXEC, PRIV_ANON);
+    assert_true(w > 0 && x > 0);
+    poke((uint64_t)w, "wonly", 6);
+    assert_int_equal(SYS(sys_write, (uint64_t)fds[1], (uint64_t)w, 6), 6);
+    assert_int_equal(read(fds[0], got, 6), 6);
+    assert_string_equal(got, "wonly");
+    assert_int_equal(SYS(sys_write, (uint64_t)fds[1], (uint64_t)x, 4), 4);   /* zeroes */
+    assert_int_equal(SYS(sys_mprotect, (uint64_t)x, 4096, GPROT_WRITE), 0);
+    assert_int_equal(SYS(sys_write, (uint64_t)fds[1], (uint64_t)x, 4), 4);
+    assert_int_equal(SYS(sys_mprotect, (uint64_t)x, 4096, GPROT_NONE), 0);
+    assert_int_equal(SYS(sys_write, (uint64_t)fds[1], (uint64_t)x, 4), -EFAULT);
+    close(fds[0]);
+    close(fds[1]);
+}
+
 static int temp_file(const char *content, size_t n)
 {
     char path[] = "/tmp/goemu_test_mmXXXXXX";
@@ -573,6 +597,7 @@ int main(void)
         SYS_TEST(test_brk_past_rlimit_data_returns_the_old_break),
         SYS_TEST(test_munmap_of_64tib_takes_time_proportional_to_what_is_mapped),
         SYS_TEST(test_mremap_of_shared_file_mapping_stays_shared),
+        SYS_TEST(test_write_from_write_only_or_exec_only_buffer_succeeds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <cmocka.h>
 
@@ -172,6 +173,89 @@ static void test_prctl_set_vma_is_einval_and_get_name_is_the_exe(void **state)
     assert_int_equal(SYS(sys_prctl, 15, BAD), -EFAULT);
 }
 
+/* Issue 11: prctl never reports success without doing it. Answers as a native program on
+ * Linux 6.x gets them (kernel/sys.c SYSCALL_DEFINE5(prctl)); the forwarded options are read
+ * back from the host kernel, which is where goemu applied them. */
+static void test_prctl_set_name_is_kept_per_thread(void **state)
+{
+    char name[16];
+    E->exe_path = "/bin/prog";
+    struct thread *other = thread_new(E);
+    put_str(OUT, "abcdefghijklmnopqrstu");
+    assert_int_equal(SYS(sys_prctl, 15 /* PR_SET_NAME */, OUT), 0);
+    memset(name, 0x55, sizeof(name));
+    poke(OUT, name, sizeof(name));
+    assert_int_equal(SYS(sys_prctl, 16 /* PR_GET_NAME */, OUT), 0);
+    peek(OUT, name, sizeof(name));
+    assert_string_equal(name, "abcdefghijklmno");   /* 15 bytes and the NUL */
+    const uint64_t g[6] = {16, OUT};
+    assert_int_equal(sys_prctl(E, other, g), 0);
+    peek(OUT, name, sizeof(name));
+    assert_string_equal(name, "prog");               /* never named: the executable's */
+    assert_int_equal(SYS(sys_prctl, 16, BAD), -EFAULT);
+    assert_int_equal(SYS(sys_prctl, 15, BAD), -EFAULT);
+    assert_int_equal(SYS(sys_prctl, 16, OUT), 0);
+    peek(OUT, name, sizeof(name));
+    assert_string_equal(name, "abcdefghijklmno");    /* a failed set changes nothing */
+}
+
+static void test_prctl_forwarded_options_take_effect_on_the_host(void **state)
+{
+    int v = -1;
+    /* PR_SET_DUMPABLE: only 0 and 1 (SUID_DUMP_DISABLE/USER). */
+    assert_int_equal(SYS(sys_prctl, 4, 2), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 4, 0), 0);
+    assert_int_equal(prctl(PR_GET_DUMPABLE), 0);
+    assert_int_equal(SYS(sys_prctl, 3), 0);
+    assert_int_equal(SYS(sys_prctl, 4, 1), 0);
+    assert_int_equal(SYS(sys_prctl, 3), 1);
+    /* PR_SET_PDEATHSIG: a valid signal; PR_GET_PDEATHSIG writes an int. */
+    assert_int_equal(SYS(sys_prctl, 1, 65), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 1, 10), 0);
+    assert_int_equal(SYS(sys_prctl, 2, OUT), 0);
+    peek(OUT, &v, 4);
+    assert_int_equal(v, 10);
+    assert_int_equal(SYS(sys_prctl, 2, BAD), -EFAULT);
+    assert_int_equal(SYS(sys_prctl, 1, 0), 0);
+    /* PR_SET_CHILD_SUBREAPER / PR_GET_CHILD_SUBREAPER. */
+    assert_int_equal(SYS(sys_prctl, 36, 1), 0);
+    assert_int_equal(SYS(sys_prctl, 37, OUT), 0);
+    peek(OUT, &v, 4);
+    assert_int_equal(v, 1);
+    assert_int_equal(SYS(sys_prctl, 36, 0), 0);
+    /* PR_SET_KEEPCAPS: 0 or 1. */
+    assert_int_equal(SYS(sys_prctl, 8, 2), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 8, 1), 0);
+    assert_int_equal(SYS(sys_prctl, 7), 1);
+    assert_int_equal(prctl(PR_GET_KEEPCAPS), 1);
+    assert_int_equal(SYS(sys_prctl, 8, 0), 0);
+    /* PR_SET_NO_NEW_PRIVS: exactly (1, 0, 0, 0), and it sticks (irreversible by design). */
+    assert_int_equal(SYS(sys_prctl, 38, 2, 0, 0, 0), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 38, 1, 1, 0, 0), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 38, 1, 0, 0, 0), 0);
+    assert_int_equal(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 1);
+    assert_int_equal(SYS(sys_prctl, 39, 0, 0, 0, 0), 1);
+}
+
+static void test_prctl_emulated_options_and_the_rest_refused(void **state)
+{
+    uint64_t p = 0;
+    int v = 0;
+    assert_int_equal(SYS(sys_set_tid_address, OUT + 64), T->tid);
+    assert_int_equal(SYS(sys_prctl, 40 /* PR_GET_TID_ADDRESS */, OUT), 0);
+    peek(OUT, &p, 8);
+    assert_int_equal(p, OUT + 64);
+    assert_int_equal(SYS(sys_prctl, 25 /* PR_GET_TSC */, OUT), 0);
+    peek(OUT, &v, 4);
+    assert_int_equal(v, 1);                                    /* PR_TSC_ENABLE */
+    assert_int_equal(SYS(sys_prctl, 26, 1), 0);
+    assert_int_equal(SYS(sys_prctl, 26, 7), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 26, 2 /* PR_TSC_SIGSEGV */), -EINVAL);   /* not done */
+    assert_int_equal(SYS(sys_prctl, 999), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 22 /* PR_SET_SECCOMP */, 1), -EINVAL);
+    assert_int_equal(SYS(sys_prctl, 29 /* PR_SET_TIMERSLACK */, 1000), -EINVAL);
+}
+
 static void test_set_tid_address_stores_and_returns_tid(void **state)
 {
     assert_int_equal(SYS(sys_set_tid_address, OUT), T->tid);
@@ -217,6 +301,9 @@ int main(void)
         SYS_TEST(test_arch_prctl_set_and_get_fs),
         SYS_TEST(test_arch_prctl_errors),
         SYS_TEST(test_prctl_set_vma_is_einval_and_get_name_is_the_exe),
+        SYS_TEST(test_prctl_set_name_is_kept_per_thread),
+        SYS_TEST(test_prctl_forwarded_options_take_effect_on_the_host),
+        SYS_TEST(test_prctl_emulated_options_and_the_rest_refused),
         SYS_TEST(test_set_tid_address_stores_and_returns_tid),
         SYS_TEST(test_set_robust_list_checks_the_head_size),
         SYS_TEST(test_rseq_is_enosys),
