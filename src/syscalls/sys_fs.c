@@ -231,8 +231,7 @@ int64_t sys_writev(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* ---- opening, closing, duplicating --------------------------------------------------- */
 
-/* Whether st is the guest's executable (same device and inode, so any name for it counts). */
-static int is_guest_exe(const struct emu *e, const struct stat *st)
+int is_guest_exe(const struct emu *e, const struct stat *st)
 {
     struct stat x;
     return e->exe_realpath && S_ISREG(st->st_mode) && stat(e->exe_realpath, &x) == 0 &&

@@ -27,7 +27,14 @@ int64_t sys_truncate(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char path[LINUX_PATH_MAX];
     int64_t r = sys_read_path(e, a[0], path);
-    return r < 0 ? r : sys_host(truncate(path, (off_t)a[1]));
+    if (r < 0)
+        return r;
+    /* The running guest executable is not to be truncated (handle_truncate's
+     * get_write_access, fs/namei.c): ETXTBSY, as for open with O_TRUNC. */
+    struct stat st;
+    if (stat(path, &st) == 0 && is_guest_exe(e, &st))
+        return -ETXTBSY;
+    return sys_host(truncate(path, (off_t)a[1]));
 }
 
 int64_t sys_chown(struct emu *e, struct thread *t, const uint64_t a[6])

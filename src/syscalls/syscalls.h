@@ -123,4 +123,9 @@ int64_t procfs_mem_lseek(int fd, int64_t off, int whence);
 /* getdents64 result of a PROCFS_FDDIR fd without goemu's private fds: the new length. */
 int64_t procfs_filter_fddir(void *buf, int64_t n);
 
+/* sys_fs.c: whether st is the guest's executable (same device and inode, so any name for it
+ * counts): writing or truncating it is ETXTBSY. */
+struct stat;
+int is_guest_exe(const struct emu *e, const struct stat *st);
+
 #endif
