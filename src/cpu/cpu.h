@@ -115,6 +115,8 @@ struct cpu {
 
     uint64_t insn_rip;      /* address of the instruction being executed */
     uint64_t cur_block_start; /* start of the decoded block being executed (exec.c) */
+    uint64_t icount_limit;  /* cpu_run's budget as an icount, for translated code (tier2.h) */
+    const void *tier2_exit; /* the translated block that last returned to the loop */
     uint64_t icount;        /* instructions retired by this thread */
     uint8_t vendor;         /* enum cpu_vendor */
     uint8_t tier;           /* enum cpu_tier */

@@ -47,6 +47,84 @@ static inline void emit_store_cpu64(struct emit *e, uint32_t disp, uint64_t v)
     }
 }
 
+/* add qword [rbx + disp32], imm32 */
+static inline void emit_add_cpu64(struct emit *e, uint32_t disp, uint32_t imm)
+{
+    emit_bytes(e, "\x48\x81\x83", 3);
+    emit_u32(e, disp);
+    emit_u32(e, imm);
+}
+
+/* mov rax, [rbx + disp32] */
+static inline void emit_load_rax_cpu(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x48\x8b\x83", 3);
+    emit_u32(e, disp);
+}
+
+/* mov rax, [rax + disp32] */
+static inline void emit_load_rax_rax(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x48\x8b\x80", 3);
+    emit_u32(e, disp);
+}
+
+/* mov [rbx + disp32], rax */
+static inline void emit_store_rax_cpu(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x48\x89\x83", 3);
+    emit_u32(e, disp);
+}
+
+/* cmp dword [rbx + disp32], 0 */
+static inline void emit_test_cpu32(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x83\xbb", 2);
+    emit_u32(e, disp);
+    emit_u8(e, 0);
+}
+
+/* cmp dword [rax + disp32], 0 */
+static inline void emit_test_rax32(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x83\xb8", 2);
+    emit_u32(e, disp);
+    emit_u8(e, 0);
+}
+
+/* cmp qword [rax + disp32], 0 */
+static inline void emit_test_rax64(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x48\x83\xb8", 3);
+    emit_u32(e, disp);
+    emit_u8(e, 0);
+}
+
+/* cmp rax, [rbx + disp32] */
+static inline void emit_cmp_rax_cpu(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x48\x3b\x83", 3);
+    emit_u32(e, disp);
+}
+
+/* Jcc rel32 with the target filled in later (emit_patch_rel32): returns where the rel32 is,
+ * NULL after an overflow. cc: 0x84 JE, 0x85 JNE, 0x83 JAE. */
+static inline uint8_t *emit_jcc_fwd(struct emit *e, uint8_t cc)
+{
+    emit_u8(e, 0x0f);
+    emit_u8(e, cc);
+    uint8_t *at = e->p;
+    emit_u32(e, 0);
+    return e->overflow ? NULL : at;
+}
+
+/* Points the rel32 at `at` (the last 4 bytes of a jump) to target. */
+static inline void emit_patch_rel32(uint8_t *at, const uint8_t *target)
+{
+    int32_t rel = (int32_t)(target - (at + 4));
+    memcpy(at, &rel, 4);
+}
+
 /* fn(cpu, arg): mov rdi, rbx; mov rsi, imm64; call fn (rel32 when in reach, else via rax). */
 static inline void emit_call2(struct emit *e, const void *fn, uint64_t arg)
 {

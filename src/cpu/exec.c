@@ -22,10 +22,12 @@ struct block {
     uint64_t start;
     struct block *hnext;       /* hash chain */
     struct block *succ[2];     /* recently followed successors */
-    tier2_fn *code;            /* its translation, once hot (tier2.h); NULL: tier 1 runs it */
+    struct tier2_block t2;     /* its translation, once hot (tier2.h); t2.entry NULL: tier 1 */
+    uint64_t linked[2];        /* guest starts t2's two exits are linked to */
     uint32_t n;
     uint32_t succ_next;        /* which succ slot to replace next */
     uint32_t heat;             /* tier-1 runs so far */
+    uint32_t link_next;        /* exits linked so far (at most 2) */
     struct insn insns[];
 };
 
@@ -299,8 +301,7 @@ static struct block *next_block(struct cpu *c, struct icache *ic, struct block *
  * host memory for a code cache) the thread goes on in tier 1. */
 static int translate(struct cpu *c, struct icache *ic, struct block *b)
 {
-    b->code = tier2_translate(&ic->tier2, b->start, b->insns, b->n);
-    if (b->code)
+    if (tier2_translate(&ic->tier2, b, b->start, b->insns, b->n, &b->t2) == 0)
         return 1;
     if (ic->tier2.used == 0) {
         b->heat = 0;
@@ -311,32 +312,48 @@ static int translate(struct cpu *c, struct icache *ic, struct block *b)
     return 0;
 }
 
+/* The loop went from translated block prev to translated block b: let prev jump to b itself
+ * next time. Each block links its first two successors and then no more: a RET or indirect
+ * jump with many targets would otherwise rewrite host code on every run, and writing code
+ * the host CPU is executing costs far more than the loop it saves. */
+static void link_blocks(struct block *prev, struct block *b)
+{
+    if (prev->link_next >= 2 || prev->linked[0] == b->start)
+        return;
+    unsigned k = prev->link_next++;
+    tier2_link(&prev->t2, k, b->start, &b->t2);
+    prev->linked[k] = b->start;
+}
+
 /* The block loop, kept out of cpu_run: a function that calls setjmp must keep its locals in
  * memory across calls, and here that would reload c from the stack before every handler. */
 static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *ic,
                                                  uint64_t limit)
 {
-    struct block *b = NULL;
+    struct block *b = NULL, *prev = NULL;
+    c->icount_limit = limit;
     for (;;) {
         if (c->mem->code_dirty) {
             icache_flush(c->mem);
-            b = NULL;
+            b = prev = NULL;
         }
         b = next_block(c, ic, b);
         if (__builtin_expect(c->hooks->block != NULL, 0))  /* --trace-startup only */
             c->hooks->block(c, b->start, b->insns, b->n);
-        if (!b->code && c->tier != CPU_TIER_1 &&
+        if (!b->t2.entry && c->tier != CPU_TIER_1 &&
             ++b->heat >= (c->tier == CPU_TIER_2 ? 1 : TIER2_HOT) && !translate(c, ic, b)) {
-            b = NULL;  /* the code cache was full and everything was dropped: look up again */
+            b = prev = NULL;  /* the code cache was full, everything was dropped: look up again */
             continue;
         }
-        if (b->code) {
-            c->cur_block_start = b->start;
-            c->icount += b->n;
-            b->code(c);
+        if (b->t2.entry) {
+            if (prev && prev->t2.entry)
+                link_blocks(prev, b);
+            b->t2.entry(c);
+            b = (struct block *)c->tier2_exit;  /* linked successors may have run after b */
         } else {
             run_block(c, b);
         }
+        prev = b;
         if (c->stop != STOP_NONE || c->icount >= limit)
             break;
     }

@@ -5,10 +5,12 @@
 #include "cpu/tier2.h"
 
 #include <stddef.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "cpu/cpu.h"
 #include "cpu/emit.h"
+#include "mem/aspace.h"
 
 #define TIER2_CACHE_SIZE (32u << 20)
 
@@ -34,15 +36,33 @@ static int cache_map(struct tier2_cache *tc)
     return 0;
 }
 
-tier2_fn *tier2_translate(struct tier2_cache *tc, uint64_t start, const struct insn *insns,
-                          uint32_t n)
+/* One exit: mov rcx, imm64 (the successor's start; ~0 matches nothing); cmp rax, rcx;
+ * je rel32 (its body; the exit path until linked). */
+enum { LINK_START = 2, LINK_REL = 15 };
+
+static uint8_t *emit_link(struct emit *e)
+{
+    uint8_t *at = e->p;
+    emit_bytes(e, "\x48\xb9", 2);
+    emit_u64(e, ~0ull);
+    emit_bytes(e, "\x48\x39\xc8\x0f\x84", 5);
+    emit_u32(e, 0);
+    return e->overflow ? NULL : at;
+}
+
+int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
+                    const struct insn *insns, uint32_t n, struct tier2_block *out)
 {
     if (!tc->base && cache_map(tc) != 0)
-        return NULL;
+        return -1;
     uint8_t *code = tc->base + tc->used;
     struct emit e = {code, tc->base + tc->size, 0};
     uint64_t rip = start;
     emit_prologue(&e);
+    uint8_t *body = e.p;
+    /* What the loop does before run_block: which block runs, its instructions counted. */
+    emit_store_cpu64(&e, offsetof(struct cpu, cur_block_start), start);
+    emit_add_cpu64(&e, offsetof(struct cpu, icount), n);
     for (uint32_t k = 0; k < n; k++) {
         const struct insn *i = &insns[k];
         /* What run_block does per instruction: the address for fault reports, and for the
@@ -53,11 +73,43 @@ tier2_fn *tier2_translate(struct tier2_cache *tc, uint64_t start, const struct i
             emit_store_cpu64(&e, offsetof(struct cpu, rip), rip);
         emit_call2(&e, (const void *)i->fn, (uintptr_t)i);
     }
+    /* What the loop checks after each block, in the same order, before going on. */
+    uint8_t *to_exit[4];
+    emit_test_cpu32(&e, offsetof(struct cpu, stop));
+    to_exit[0] = emit_jcc_fwd(&e, 0x85);
+    emit_load_rax_cpu(&e, offsetof(struct cpu, icount));
+    emit_cmp_rax_cpu(&e, offsetof(struct cpu, icount_limit));
+    to_exit[1] = emit_jcc_fwd(&e, 0x83);
+    emit_load_rax_cpu(&e, offsetof(struct cpu, mem));
+    emit_test_rax32(&e, offsetof(struct mem, code_dirty));
+    to_exit[2] = emit_jcc_fwd(&e, 0x85);
+    emit_load_rax_cpu(&e, offsetof(struct cpu, hooks));
+    emit_test_rax64(&e, offsetof(struct cpu_hooks, block));
+    to_exit[3] = emit_jcc_fwd(&e, 0x85);
+    emit_load_rax_cpu(&e, offsetof(struct cpu, rip));
+    uint8_t *link0 = emit_link(&e), *link1 = emit_link(&e);
+    uint8_t *exit = e.p;
+    emit_bytes(&e, "\x48\xb8", 2);   /* mov rax, self; mov [rbx + tier2_exit], rax */
+    emit_u64(&e, (uintptr_t)self);
+    emit_store_rax_cpu(&e, offsetof(struct cpu, tier2_exit));
     emit_epilogue(&e);
     if (e.overflow)
-        return NULL;
+        return -1;
+    for (int k = 0; k < 4; k++)
+        emit_patch_rel32(to_exit[k], exit);
+    emit_patch_rel32(link0 + LINK_REL, exit);
+    emit_patch_rel32(link1 + LINK_REL, exit);
     tc->used = (size_t)(e.p - tc->base + 15) & ~(size_t)15;
-    return (tier2_fn *)(void *)code;
+    *out = (struct tier2_block){(tier2_fn *)(void *)code, body, {link0, link1}};
+    return 0;
+}
+
+void tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
+                const struct tier2_block *to)
+{
+    uint8_t *at = from->link[k & 1];
+    memcpy(at + LINK_START, &to_start, 8);
+    emit_patch_rel32(at + LINK_REL, to->body);
 }
 
 void tier2_reset(struct tier2_cache *tc)

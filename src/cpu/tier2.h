@@ -13,9 +13,19 @@
 
 struct cpu;
 
-/* A translated block: runs the block's instructions on c. The caller has set
- * c->cur_block_start and added the block's instruction count to c->icount, as for tier 1. */
+/* A translated block's entry: runs the block (it sets cur_block_start and adds its instruction
+ * count to icount, as run_block does) and then, while nothing asks for the loop — a stop
+ * reason, the budget (c->icount_limit), changed code, a block hook — goes straight on into
+ * any linked successor whose start is the next rip. On return c->tier2_exit is the block that
+ * returned (the loop links it to what runs next). */
 typedef void tier2_fn(struct cpu *c);
+
+/* Where a translation is, for running and linking it. */
+struct tier2_block {
+    tier2_fn *entry;     /* called by the loop */
+    uint8_t *body;       /* where a linked predecessor jumps in */
+    uint8_t *link[2];    /* patchable exits: "if next rip == start, jump to body" */
+};
 
 /* The bounded code cache of one address space: host code for its translated blocks. */
 struct tier2_cache {
@@ -23,11 +33,16 @@ struct tier2_cache {
     size_t size, used;
 };
 
-/* Translates the n decoded instructions starting at guest address start. NULL when the cache
- * is full (the caller drops every translation with tier2_reset and carries on in tier 1) or
- * host memory for it cannot be had. insns must stay valid as long as the translation. */
-tier2_fn *tier2_translate(struct tier2_cache *tc, uint64_t start, const struct insn *insns,
-                          uint32_t n);
+/* Translates the n decoded instructions starting at guest address start into *out; self is
+ * what c->tier2_exit is set to when this block returns to the loop. Returns 0, or -1 when the
+ * cache is full (the caller drops every translation with tier2_reset) or host memory for it
+ * cannot be had. insns must stay valid as long as the translation. */
+int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
+                    const struct insn *insns, uint32_t n, struct tier2_block *out);
+/* Makes exit k of from jump straight into to (whose guest start is to_start) when the next rip
+ * is to_start. Links are guarded by that compare, so a stale one is never wrong. */
+void tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
+                const struct tier2_block *to);
 /* Forgets every translation (the decoded blocks they came from are being dropped). */
 void tier2_reset(struct tier2_cache *tc);
 /* Returns the cache's host memory. */
