@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/diag.h"
 #include "proc/signal.h"
 #include "run.h"
 #include "trace/trace.h"
@@ -153,7 +154,7 @@ static void print_stats(struct emu *e, struct timespec *t0)
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-    fprintf(stderr, "goemu: instructions %llu\ngoemu: seconds %.3f\ngoemu: MIPS %.1f\n",
+    fprintf(diag(), "goemu: instructions %llu\ngoemu: seconds %.3f\ngoemu: MIPS %.1f\n",
             (unsigned long long)e->total_icount, secs,
             secs > 0 ? (double)e->total_icount / secs / 1e6 : 0.0);
 }
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
     int first = parse_options(argc, argv, &e->opt, &stats);
     const char *path = argv[first];
     save_self(e, first, argv);
+    diag_capture();   /* goemu's messages keep going where they went, whatever the guest does */
     if (guest_argv0)
         argv[first] = guest_argv0;   /* elf_build_stack's argv[0]; AT_EXECFN stays path */
 

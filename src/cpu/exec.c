@@ -4,6 +4,7 @@
  * cache is dropped when code memory changes (mem.code_dirty), checked between blocks. */
 #include "exec.h"
 
+#include "base/diag.h"
 #include "abi/linux_abi.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,7 @@ static struct icache *icache_of(struct mem *m)
     if (!m->icache) {
         m->icache = calloc(1, sizeof(struct icache));
         if (!m->icache) {
-            fprintf(stderr, "goemu: out of memory for the decoded-block cache\n");
+            fprintf(diag(), "goemu: out of memory for the decoded-block cache\n");
             exit(70);
         }
     }
@@ -82,7 +83,7 @@ static void *arena_alloc(struct icache *ic, size_t size)
     if (!ch || ch->used + size > ARENA_CHUNK) {
         ch = malloc(sizeof(*ch) + ARENA_CHUNK);
         if (!ch) {
-            fprintf(stderr, "goemu: out of memory for decoded blocks\n");
+            fprintf(diag(), "goemu: out of memory for decoded blocks\n");
             exit(70);
         }
         ch->next = ic->chunks;
@@ -224,7 +225,7 @@ void op_sigill(struct cpu *c, const struct insn *i)
     disasm_at(c->mem, c->insn_rip, text, sizeof(text), hex, sizeof(hex));
     if (exec_symbolize)
         exec_symbolize(c->insn_rip, sym, sizeof(sym));
-    fprintf(stderr, "goemu: LINUX_SIGILL: %s instruction '%s' (%s) at rip 0x%llx%s%s%s\n",
+    fprintf(diag(), "goemu: SIGILL: %s instruction '%s' (%s) at rip 0x%llx%s%s%s\n",
             i->mnemonic ? "unimplemented" : "invalid", text, hex,
             (unsigned long long)c->insn_rip, sym[0] ? " <" : "", sym, sym[0] ? ">" : "");
     cpu_raise(c, LINUX_SIGILL, LINUX_ILL_ILLOPN, c->insn_rip, 6, 0);

@@ -4,6 +4,8 @@
  * threads spent asleep), so runs are identical on any machine (issue: trace determinism). */
 #include "proc/process.h"
 
+#include "base/diag.h"
+
 #include "cpu/exec.h"
 #include "elf/symbols.h"
 
@@ -72,6 +74,7 @@ _Noreturn void emu_die_signal(struct emu *e, int signo)
     (void)e;
     fflush(stdout);
     fflush(stderr);
+    fflush(diag());
     signal(signo, SIG_DFL);
     sigset_t set;
     sigemptyset(&set);

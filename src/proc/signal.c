@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/diag.h"
 #include "cpu/exec.h"
 #include "cpu/flags.h"
 #include "abi/linux_abi.h"
@@ -485,7 +486,7 @@ void sig_deliver_fault(struct emu *e, struct thread *t)
         char sym[160] = "";
         if (exec_symbolize)
             exec_symbolize(f->rip, sym, sizeof(sym));
-        fprintf(stderr, "goemu: guest %s (si_code %d, addr 0x%llx) at rip 0x%llx%s%s%s in thread %d\n",
+        fprintf(diag(), "goemu: guest %s (si_code %d, addr 0x%llx) at rip 0x%llx%s%s%s in thread %d\n",
                 strsignal(sig), f->code, (unsigned long long)f->addr, (unsigned long long)f->rip,
                 sym[0] ? " <" : "", sym, sym[0] ? ">" : "", t->tid);
         die_by(e, sig);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/diag.h"
 #include "cpu/exec.h"
 #include "syscalls/syscalls.h"
 
@@ -56,7 +57,7 @@ int64_t sys_unimplemented(struct thread *t, const char *what, uint64_t value, in
 {
     char sym[176];
     if (first_report(what, value))
-        fprintf(stderr, "goemu: unimplemented %s %#" PRIx64 " at rip %#" PRIx64
+        fprintf(diag(), "goemu: unimplemented %s %#" PRIx64 " at rip %#" PRIx64
                 "%s : returning -%s\n", what, value, t->cpu.insn_rip,
                 rip_name(t->cpu.insn_rip, sym, sizeof sym),
                 strerrorname_np((int)-err) ? strerrorname_np((int)-err) : "E?");
@@ -70,7 +71,7 @@ static int64_t sys_unknown(struct thread *t, unsigned nr)
     if (first_report(syscall_what, nr)) {
         const char *name = sys_name(nr);
         char sym[176];
-        fprintf(stderr, "goemu: unimplemented syscall %s (nr %u) at rip %#" PRIx64
+        fprintf(diag(), "goemu: unimplemented syscall %s (nr %u) at rip %#" PRIx64
                 "%s : returning -ENOSYS\n", name ? name : "?", nr, t->cpu.insn_rip,
                 rip_name(t->cpu.insn_rip, sym, sizeof sym));
     }
@@ -104,7 +105,7 @@ int64_t sys_dispatch(struct emu *e, struct thread *t)
     if (!s) {
         int64_t r = sys_unknown(t, nr);
         if (e->opt.strace)
-            fprintf(stderr, "[%d] syscall_%u(...) = %" PRId64 " ENOSYS\n", t->tid, nr, r);
+            fprintf(diag(), "[%d] syscall_%u(...) = %" PRId64 " ENOSYS\n", t->tid, nr, r);
         c->gpr[RAX] = (uint64_t)r;
         return r;
     }

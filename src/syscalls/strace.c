@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/diag.h"
 #include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
 
@@ -288,15 +289,15 @@ void strace_print(struct thread *t, const char *call, const char *fmt, int64_t r
 {
     const char *rfmt = strchr(fmt, ':');
     if (fmt[0] == '!')
-        fprintf(stderr, "[%d] %s = ?\n", t->tid, call);
+        fprintf(diag(), "[%d] %s = ?\n", t->tid, call);
     else if (blocked)
-        fprintf(stderr, "[%d] %s = ? <blocked>\n", t->tid, call);
+        fprintf(diag(), "[%d] %s = ? <blocked>\n", t->tid, call);
     else if (ret < 0 && ret > -4096) {
         const char *name = strerrorname_np((int)-ret);
-        fprintf(stderr, "[%d] %s = -1 %s (%s)\n", t->tid, call, name ? name : "E?",
+        fprintf(diag(), "[%d] %s = -1 %s (%s)\n", t->tid, call, name ? name : "E?",
                 strerror((int)-ret));
     } else if (rfmt && rfmt[1] == 'x')
-        fprintf(stderr, "[%d] %s = %#" PRIx64 "\n", t->tid, call, (uint64_t)ret);
+        fprintf(diag(), "[%d] %s = %#" PRIx64 "\n", t->tid, call, (uint64_t)ret);
     else
-        fprintf(stderr, "[%d] %s = %" PRId64 "\n", t->tid, call, ret);
+        fprintf(diag(), "[%d] %s = %" PRId64 "\n", t->tid, call, ret);
 }

@@ -2,6 +2,7 @@
  * line or a Chrome trace event; per-thread state; phases; start, detach at main.main, finish.
  * Only guest values are written (instruction counts, guest addresses, fixed tids), so two
  * --deterministic runs give byte-identical traces (docs/architecture.md, "Determinism"). */
+#include "base/diag.h"
 #include "trace/internal.h"
 
 #include <errno.h>
@@ -389,7 +390,7 @@ static void chrome_header(struct trace *tr)
 static int open_sink(struct trace *tr, const char *path)
 {
     if (!path) {
-        tr->out = stderr;
+        tr->out = diag();
         return 0;
     }
     tr->out = fopen(path, "w");
