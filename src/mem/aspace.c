@@ -134,6 +134,19 @@ static void pte_walk(struct mem *m, uint64_t a, uint64_t b, pte_fn *fn, void *ar
     }
 }
 
+static void pte_count(struct mem *m, uint64_t *slot, void *arg)
+{
+    (void)m, (void)slot;
+    *(uint64_t *)arg += GUEST_PAGE_SIZE;
+}
+
+uint64_t mem_touched_bytes(struct mem *m, uint64_t a, uint64_t b)
+{
+    uint64_t n = 0;
+    pte_walk(m, a, b, pte_count, &n, 0);
+    return n;
+}
+
 static void pte_clear(struct mem *m, uint64_t *slot, void *arg)
 {
     (void)arg;

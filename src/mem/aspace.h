@@ -102,6 +102,9 @@ const struct vma *mem_vma_at(const struct mem *m, uint64_t addr);
  * also marks code pages when prot has GPROT_EXEC). */
 void *mem_page_ptr(struct mem *m, uint64_t addr, int prot);
 
+/* Bytes of [a, b) the guest has touched since they were mapped (pages with a page-table
+ * entry, made on first access): /proc's Rss. Costs what is mapped, not the range's length. */
+uint64_t mem_touched_bytes(struct mem *m, uint64_t a, uint64_t b);
 /* Whether guest page a has host backing (the present bit of the page table). */
 int mem_page_mapped(const struct mem *m, uint64_t a);
 /* Host address of guest byte a when its page is mapped with at least prot (GPROT_NONE: mapped
