@@ -57,6 +57,7 @@ void __sanitizer_set_report_fd(void *fd) __attribute__((weak));
 #define BRK_START 0x300000ull
 #define MAX_CALLS 64
 #define FD_SAVE_BASE 900                  /* where the fuzzer's own fds 0-2 wait */
+#define FD_SAVE_LIMIT 1000                /* ... and its other fds, above them */
 
 static const uint64_t values[] = {
     0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 64, 255, 4096, 0x7fffffff, 0x80000000, 0xffffffff,
@@ -116,6 +117,15 @@ static int forbidden(unsigned nr)
 
 static void sanitize(struct emu *e, unsigned nr, uint64_t a[6])
 {
+    /* No argument may name the fuzzer's own saved fds (FD_SAVE_BASE and up), whatever the
+     * syscall: guest fds are host fds, and an fchmod(900, 01) once turned the machine's
+     * /dev/null (the fuzzer's stdin) into mode 0001 for every process. A value whose low 32
+     * bits (what the kernel reads for an int fd) fall there becomes a low fd instead. */
+    for (int k = 0; k < 6; k++) {
+        uint32_t lo = (uint32_t)a[k];
+        if (lo >= FD_SAVE_BASE && lo < FD_SAVE_LIMIT)
+            a[k] = (a[k] & ~0xffffffffull) | (lo % 8);
+    }
     switch (nr) {
     case 56:   /* clone: only CLONE_THREAD reaches clone_thread; never a fork or vfork */
         a[0] = (a[0] & ~0x4000ull /* CLONE_VFORK */) | 0x10900ull /* THREAD|SIGHAND|VM */;
@@ -285,7 +295,6 @@ static void redirect_stdio(void)
 /* The fuzzer's own fds other than 0-2 (a -merge control file, a symbolizer pipe): moved to
  * [FD_SAVE_BASE + 3, FD_SAVE_LIMIT) for the run, out of the guest's reach (a write(3, ...)
  * would land in libFuzzer's file), and put back after it. */
-#define FD_SAVE_LIMIT 1000
 static int nkept, kept_fd[FD_SAVE_LIMIT - FD_SAVE_BASE - 3], kept_save[FD_SAVE_LIMIT - FD_SAVE_BASE - 3];
 
 static void save_fuzzer_fds(void)
