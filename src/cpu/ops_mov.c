@@ -3,6 +3,7 @@
  * 32/64-bit memory forms of MOV get their own handlers: MOV is ~30% of what Go executes. */
 #include "flags.h"
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 static void op_mov_generic(struct cpu *c, const struct insn *i) { op_put(c, i, 0, op_get(c, i, 1)); }
@@ -17,8 +18,8 @@ static void op_mov_m_r32(struct cpu *c, const struct insn *i) { mem_st(c, insn_e
 static void op_mov_m_imm(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), i->size[0], (uint64_t)i->imm); }
 /* [base+disp] with no index, segment or 0x67: most of Go's loads and stores (stack slots and
  * struct fields), so the address is one add. */
-static void op_mov_r64_bd(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld64(c, c->gpr[i->m_base] + (uint64_t)i->disp); }
-static void op_mov_bd_r64(struct cpu *c, const struct insn *i) { mem_st(c, c->gpr[i->m_base] + (uint64_t)i->disp, 8, c->gpr[i->reg[1]]); }
+void op_mov_r64_bd(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld64(c, c->gpr[i->m_base] + (uint64_t)i->disp); }
+void op_mov_bd_r64(struct cpu *c, const struct insn *i) { mem_st(c, c->gpr[i->m_base] + (uint64_t)i->disp, 8, c->gpr[i->reg[1]]); }
 
 static int simple_base_disp(const struct insn *i)
 {
