@@ -339,13 +339,13 @@ static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *i
             b = prev = NULL;
         }
         b = next_block(c, ic, b);
-        if (__builtin_expect(c->hooks->block != NULL, 0))  /* --trace-startup only */
-            c->hooks->block(c, b->start, b->insns, b->n);
         if (!b->t2.entry && c->tier != CPU_TIER_1 &&
             ++b->heat >= (c->tier == CPU_TIER_2 ? 1 : TIER2_HOT) && !translate(c, ic, b)) {
             b = prev = NULL;  /* the code cache was full, everything was dropped: look up again */
             continue;
         }
+        if (__builtin_expect(c->hooks->block != NULL, 0))  /* --trace-startup only */
+            c->hooks->block(c, b->start, b->insns, b->n);
         if (b->t2.entry) {
             if (prev && prev->t2.entry)
                 link_blocks(prev, b);
