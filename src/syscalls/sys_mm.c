@@ -296,15 +296,45 @@ static int known_advice(int advice)
            advice == 101;
 }
 
-/* MADV_DONTNEED on private anonymous memory: the next access reads zeros (man 2 madvise).
- * The host pages behind the range are discarded with the host's own MADV_DONTNEED, which also
- * returns the memory. Image (file) mappings are left alone: refilling them from the file is
- * not implemented, and Go never discards its image. */
-static void discard_pages(const struct vma *v, uint64_t start, uint64_t end)
+/* The part [s, en) of every mapping inside [addr, addr + len), handed to fn (NULL: none);
+ * returns the bytes they cover, so madvise and msync can report holes with -ENOMEM. The cost
+ * follows the number of mappings, not the length. */
+typedef void vma_part_fn(struct mem *m, const struct vma *v, uint64_t s, uint64_t en, void *arg);
+
+static uint64_t vma_parts(struct mem *m, uint64_t addr, uint64_t len, vma_part_fn *fn, void *arg)
 {
-    /* One host call per VMA, whatever the length: its host memory is contiguous. */
+    uint64_t end = addr + len, covered = 0;
+    for (size_t i = 0; i < m->nvmas; i++) {
+        const struct vma *v = &m->vmas[i];
+        uint64_t s = v->start > addr ? v->start : addr, en = v->end < end ? v->end : end;
+        if (s >= en)
+            continue;
+        covered += en - s;
+        if (fn)
+            fn(m, v, s, en, arg);
+    }
+    return covered;
+}
+
+/* MADV_DONTNEED on private anonymous memory: the next access reads zeros (man 2 madvise).
+ * The host pages behind the range are discarded with the host's own MADV_DONTNEED (one call
+ * per mapping, whose host memory is contiguous), which also returns the memory. Image (file)
+ * mappings are left alone: refilling them from the file is not implemented, and Go never
+ * discards its image. */
+static void discard_part(struct mem *m, const struct vma *v, uint64_t s, uint64_t en, void *arg)
+{
+    if (v->flags & VMA_IMAGE)
+        return;
+    if (v->prot & GPROT_EXEC)
+        m->code_dirty = 1;   /* decoded blocks of these pages are now stale */
     if (v->host)
-        madvise((void *)(v->host + (start - v->start)), end - start, MADV_DONTNEED);
+        madvise((void *)(v->host + (s - v->start)), en - s, MADV_DONTNEED);
+}
+
+static void sync_part(struct mem *m, const struct vma *v, uint64_t s, uint64_t en, void *arg)
+{
+    if (v->host && (v->flags & VMA_SHARED))
+        msync((void *)(v->host + (s - v->start)), en - s, *(int *)arg);
 }
 
 int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -320,22 +350,9 @@ int64_t sys_madvise(struct emu *e, struct thread *t, const uint64_t a[6])
     if (!guest_range_in_user(addr, len))
         return -ENOMEM;
     /* Linux applies the advice to the mapped parts and reports holes with -ENOMEM. */
-    struct mem *m = &e->mem;
-    uint64_t end = addr + len, covered = 0;
     int discard = advice == LINUX_MADV_DONTNEED || advice == 24 /* MADV_DONTNEED_LOCKED */;
-    for (size_t i = 0; i < m->nvmas; i++) {
-        const struct vma *v = &m->vmas[i];
-        uint64_t s = v->start > addr ? v->start : addr, en = v->end < end ? v->end : end;
-        if (s >= en)
-            continue;
-        covered += en - s;
-        if (discard && !(v->flags & VMA_IMAGE)) {
-            if (v->prot & GPROT_EXEC)
-                m->code_dirty = 1;   /* decoded blocks of these pages are now stale */
-            discard_pages(v, s, en);
-        }
-    }
-    return covered == len ? 0 : -ENOMEM;
+    return vma_parts(&e->mem, addr, len, discard ? discard_part : NULL, NULL) == len ? 0
+                                                                                   : -ENOMEM;
 }
 
 /* ---- brk -------------------------------------------------------------------------------- */
@@ -483,16 +500,5 @@ int64_t sys_msync(struct emu *e, struct thread *t, const uint64_t a[6])
         return -ENOMEM;
     /* As mm/msync.c: the mapped parts are synced, a hole makes the result -ENOMEM. One host
      * call per shared file VMA, so the cost does not grow with the length. */
-    const struct mem *m = &e->mem;
-    uint64_t end = addr + len, covered = 0;
-    for (size_t i = 0; i < m->nvmas; i++) {
-        const struct vma *v = &m->vmas[i];
-        uint64_t s = v->start > addr ? v->start : addr, en = v->end < end ? v->end : end;
-        if (s >= en)
-            continue;
-        covered += en - s;
-        if (v->host && (v->flags & VMA_SHARED))
-            msync((void *)(v->host + (s - v->start)), en - s, flags);
-    }
-    return covered == len ? 0 : -ENOMEM;
+    return vma_parts(&e->mem, addr, len, sync_part, &flags) == len ? 0 : -ENOMEM;
 }
