@@ -25,19 +25,17 @@ static int64_t start_clone(struct emu *e, struct thread *t, const struct clone_r
     return rq->flags & LINUX_CLONE_THREAD ? clone_thread(e, t, rq) : clone_process(e, t, rq);
 }
 
-/* clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order. The exit
- * signal is the low byte of flags; without CLONE_THREAD (fork, vfork: os/exec), parent_tid
- * doubles as where CLONE_PIDFD stores the pidfd, so the two cannot both be asked for. */
+/* clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order. Only the low 32
+ * bits of flags count (kernel/fork.c: lower_32_bits(clone_flags)), the exit signal is their
+ * low byte, and parent_tid doubles as where CLONE_PIDFD stores the pidfd, so the two cannot
+ * both be asked for. */
 int64_t sys_clone(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    uint64_t flags = a[0];
+    uint64_t flags = (uint32_t)a[0];
     struct clone_request rq = {flags & ~LINUX_CSIGNAL, flags & LINUX_CSIGNAL, a[1], a[2], a[3],
                                a[4], a[2], 0, 0};
-    if (!(flags & LINUX_CLONE_THREAD)) {
-        rq.flags = (uint32_t)flags & ~LINUX_CSIGNAL;
-        if ((rq.flags & LINUX_CLONE_PIDFD) && (rq.flags & LINUX_CLONE_PARENT_SETTID))
-            return -EINVAL;
-    }
+    if ((rq.flags & LINUX_CLONE_PIDFD) && (rq.flags & LINUX_CLONE_PARENT_SETTID))
+        return -EINVAL;
     return start_clone(e, t, &rq);
 }
 
