@@ -22,8 +22,8 @@ static void dispatch_traced(struct emu *e, struct thread *t)
         return;
     }
     /* The arguments as they were: a handler may change the registers (clone, sigreturn). */
-    const uint64_t a[6] = {c->gpr[RDI], c->gpr[RSI], c->gpr[RDX],
-                           c->gpr[R10], c->gpr[R8], c->gpr[R9]};
+    uint64_t a[6];
+    sys_args(c, a);
     trace_syscall_enter(e, t, name, fmt, a);
     int64_t r = sys_dispatch(e, t);
     trace_syscall_exit(e, t, r, t->state == THREAD_BLOCKED);

@@ -99,8 +99,8 @@ int64_t sys_dispatch(struct emu *e, struct thread *t)
     struct cpu *c = &t->cpu;
     /* Linux takes the number from the low 32 bits of rax (do_syscall_64: (int)regs->ax). */
     unsigned nr = (uint32_t)c->gpr[RAX];
-    const uint64_t a[6] = {c->gpr[RDI], c->gpr[RSI], c->gpr[RDX],
-                           c->gpr[R10], c->gpr[R8], c->gpr[R9]};
+    uint64_t a[6];
+    sys_args(c, a);
     const struct sys_entry *s = nr < SYS_NR_MAX && sys_table[nr].fn ? &sys_table[nr] : NULL;
     if (!s) {
         int64_t r = sys_unknown(t, nr);

@@ -22,6 +22,12 @@ typedef int64_t sys_fn(struct emu *e, struct thread *t, const uint64_t a[6]);
  * arguments in rdi rsi rdx r10 r8 r9; the instruction already set rcx and r11) and writes the
  * result to rax, unless the thread blocked to re-execute it or exited. Returns the result. */
 int64_t sys_dispatch(struct emu *e, struct thread *t);
+/* The six argument registers of a syscall, in the x86-64 order (rdi rsi rdx r10 r8 r9). */
+static inline void sys_args(const struct cpu *c, uint64_t a[6])
+{
+    a[0] = c->gpr[RDI], a[1] = c->gpr[RSI], a[2] = c->gpr[RDX];
+    a[3] = c->gpr[R10], a[4] = c->gpr[R8], a[5] = c->gpr[R9];
+}
 /* The row of syscall nr: its name and strace format, or 0 when goemu has no handler. */
 int sys_lookup(unsigned nr, const char **name, const char **fmt);
 
