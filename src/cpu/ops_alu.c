@@ -4,6 +4,7 @@
  * generic handler per mnemonic. Flags are recorded after the destination is written, so a
  * faulting store leaves registers and flags as they were. */
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 /* Source operand n at the operation's width. Immediates are taken from i->imm directly: the
@@ -110,7 +111,6 @@ static inline void alu_wr8(struct cpu *c, unsigned r, uint8_t v)
         SET_FLAGS(ccop, size, r, a, b);                                              \
     }
 
-enum { FORM_RR, FORM_RI, FORM_RM, FORM_MR, FORM_MI, FORM_COUNT };
 
 /* The specialised form of a two-operand instruction, or -1 when only the generic handler fits.
  * Byte forms matter too: Go tests flag bytes (writeBarrier.enabled, GC mark bits) constantly. */
@@ -120,21 +120,21 @@ static int alu_form(const struct insn *i)
         return -1;
     if (i->kind[0] == OK_REG) {
         if (i->kind[1] == OK_REG && i->size[1] == i->size[0])
-            return FORM_RR;
+            return IFORM_RR;
         if (i->kind[1] == OK_IMM)
-            return FORM_RI;
+            return IFORM_RI;
         if (i->kind[1] == OK_MEM && i->size[1] == i->size[0])
-            return FORM_RM;
+            return IFORM_RM;
     } else if (i->kind[0] == OK_MEM) {
         if (i->kind[1] == OK_REG && i->size[1] == i->size[0])
-            return FORM_MR;
+            return IFORM_MR;
         if (i->kind[1] == OK_IMM)
-            return FORM_MI;
+            return IFORM_MI;
     }
     return -1;
 }
 
-static op_fn *alu_select(const struct insn *i, op_fn *const fast[3][FORM_COUNT], op_fn *generic)
+static op_fn *alu_select(const struct insn *i, op_fn *const fast[3][IFORM_COUNT], op_fn *generic)
 {
     if (i->nops != 2 || i->kind[0] == OK_IMM || i->kind[0] == OK_NONE || i->kind[0] == OK_XMM ||
         i->kind[1] == OK_NONE || i->kind[1] == OK_XMM)
@@ -150,20 +150,40 @@ static op_fn *alu_select(const struct insn *i, op_fn *const fast[3][FORM_COUNT],
     ALU_FAST(name, ccop, expr, writes, 32, uint32_t)                                 \
     ALU_FAST(name, ccop, expr, writes, 64, uint64_t)                                 \
     ALU_GENERIC(name, ccop, expr, writes)                                            \
+    static op_fn *const name##_fast[3][IFORM_COUNT] = {                              \
+        {op_##name##_rr8, op_##name##_ri8, op_##name##_rm8, op_##name##_mr8,         \
+         op_##name##_mi8},                                                           \
+        {op_##name##_rr32, op_##name##_ri32, op_##name##_rm32, op_##name##_mr32,     \
+         op_##name##_mi32},                                                          \
+        {op_##name##_rr64, op_##name##_ri64, op_##name##_rm64, op_##name##_mr64,     \
+         op_##name##_mi64},                                                          \
+    };                                                                               \
     op_fn *sel_##name(const struct insn *i)                                          \
     {                                                                                \
-        static op_fn *const fast[3][FORM_COUNT] = {                                  \
-            {op_##name##_rr8, op_##name##_ri8, op_##name##_rm8, op_##name##_mr8,     \
-             op_##name##_mi8},                                                       \
-            {op_##name##_rr32, op_##name##_ri32, op_##name##_rm32, op_##name##_mr32, \
-             op_##name##_mi32},                                                      \
-            {op_##name##_rr64, op_##name##_ri64, op_##name##_rm64, op_##name##_mr64, \
-             op_##name##_mi64},                                                      \
-        };                                                                           \
-        return alu_select(i, fast, op_##name##_gen);                                 \
+        return alu_select(i, name##_fast, op_##name##_gen);                          \
     }
 
 ALU_OPS(ALU_DEFINE)
+
+/* Every specialised form, by operation, for tier 2's templates. */
+static op_fn *const (*const alu_fast[IALU_COUNT])[3][IFORM_COUNT] = {
+    [IALU_ADD] = &add_fast, [IALU_OR] = &or_fast, [IALU_ADC] = &adc_fast,
+    [IALU_SBB] = &sbb_fast, [IALU_AND] = &and_fast, [IALU_SUB] = &sub_fast,
+    [IALU_XOR] = &xor_fast, [IALU_CMP] = &cmp_fast, [IALU_TEST] = &test_fast,
+};
+
+int alu_inline_form(op_fn *fn, struct inline_alu *out)
+{
+    static const uint8_t bytes[3] = {1, 4, 8};
+    for (unsigned op = 0; op < IALU_COUNT; op++)
+        for (unsigned w = 0; w < 3; w++)
+            for (unsigned f = 0; f < IFORM_COUNT; f++)
+                if ((*alu_fast[op])[w][f] == fn) {
+                    *out = (struct inline_alu){(uint8_t)op, (uint8_t)f, bytes[w]};
+                    return 1;
+                }
+    return 0;
+}
 
 /* ---- INC DEC NEG NOT ------------------------------------------------------------------------
  * INC/DEC leave CF alone (SDM INC/DEC "Flags Affected"): the old CF is read before and kept in

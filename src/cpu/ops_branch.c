@@ -6,6 +6,7 @@
 #include "exec.h"
 #include "flags.h"
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 /* An indirect JMP or RET to a non-canonical address raises #GP on the branch (SDM JMP/RET:
@@ -116,6 +117,14 @@ op_fn *sel_jcc(const struct insn *i)
     if (i->nops != 1 || i->kind[0] != OK_IMM)
         return NULL;
     return jcc_handlers[i->opcode & 15];
+}
+
+int jcc_inline_cond(op_fn *fn)
+{
+    for (int cc = 0; cc < 16; cc++)
+        if (jcc_handlers[cc] == fn)
+            return cc;
+    return -1;
 }
 
 static void op_jrcxz(struct cpu *c, const struct insn *i)

@@ -1,12 +1,36 @@
-/* ops_inline.h — tier-1 handlers whose work tier 2 writes inline (tier2.c), so it can tell an
- * instruction's form from the handler its selector chose. Each template must do exactly what
- * its handler does; goemu-oracle --tier 2 checks every case of both. */
+/* ops_inline.h — how tier 2 (tier2_inline.c) learns which instructions it may write inline:
+ * from the handler the selector chose, which pins down the form exactly (operand kinds, width,
+ * addressing). Each template must do exactly what its handler does; goemu-oracle --tier 2
+ * checks every case of both. */
 #ifndef GOEMU_CPU_OPS_INLINE_H
 #define GOEMU_CPU_OPS_INLINE_H
 
 #include "cpu/insn.h"
 
-/* ops_mov.c: MOV r64, [base + disp] and MOV [base + disp], r64 (no index, no segment). */
+/* ops_mov.c: MOV's register, immediate and 32/64-bit memory forms; [base + disp] with no
+ * index, segment or 0x67 (_bd); LEA at 64 bits; MOVZX r32/r64, m8 (reg_put at size[0]). */
+op_fn op_mov_r64_r64, op_mov_r32_r32, op_mov_r64_imm, op_mov_r32_imm;
+op_fn op_mov_r64_m, op_mov_r32_m, op_mov_m_r64, op_mov_m_r32, op_mov_m_imm;
 op_fn op_mov_r64_bd, op_mov_bd_r64;
+op_fn op_lea64, op_movzx_r_m8;
+
+/* ops_alu.c: the two-operand ALU instructions' specialised forms. The operation order is
+ * ALU_OPS's; the forms are the handlers' suffixes (rr: reg, reg; ri: reg, imm; rm: reg, mem;
+ * mr: mem, reg; mi: mem, imm). */
+enum inline_alu_op {
+    IALU_ADD, IALU_OR, IALU_ADC, IALU_SBB, IALU_AND, IALU_SUB, IALU_XOR, IALU_CMP, IALU_TEST,
+    IALU_COUNT
+};
+enum inline_form { IFORM_RR, IFORM_RI, IFORM_RM, IFORM_MR, IFORM_MI, IFORM_COUNT };
+struct inline_alu {
+    uint8_t op;      /* enum inline_alu_op */
+    uint8_t form;    /* enum inline_form */
+    uint8_t bytes;   /* 1, 4 or 8 */
+};
+/* Fills *out and returns 1 when fn is one of those handlers. */
+int alu_inline_form(op_fn *fn, struct inline_alu *out);
+
+/* ops_branch.c: the condition (enum cond) of a Jcc rel handler, or -1 for any other fn. */
+int jcc_inline_cond(op_fn *fn);
 
 #endif

@@ -7,15 +7,15 @@
 #include "ops_sel.h"
 
 static void op_mov_generic(struct cpu *c, const struct insn *i) { op_put(c, i, 0, op_get(c, i, 1)); }
-static void op_mov_r64_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = c->gpr[i->reg[1]]; }
-static void op_mov_r32_r32(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint32_t)c->gpr[i->reg[1]]; }
-static void op_mov_r64_imm(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint64_t)i->imm; }
-static void op_mov_r32_imm(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint32_t)i->imm; }
-static void op_mov_r64_m(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld64(c, insn_ea(c, i)); }
-static void op_mov_r32_m(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld32(c, insn_ea(c, i)); }
-static void op_mov_m_r64(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), 8, c->gpr[i->reg[1]]); }
-static void op_mov_m_r32(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), 4, c->gpr[i->reg[1]]); }
-static void op_mov_m_imm(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), i->size[0], (uint64_t)i->imm); }
+void op_mov_r64_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = c->gpr[i->reg[1]]; }
+void op_mov_r32_r32(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint32_t)c->gpr[i->reg[1]]; }
+void op_mov_r64_imm(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint64_t)i->imm; }
+void op_mov_r32_imm(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint32_t)i->imm; }
+void op_mov_r64_m(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld64(c, insn_ea(c, i)); }
+void op_mov_r32_m(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld32(c, insn_ea(c, i)); }
+void op_mov_m_r64(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), 8, c->gpr[i->reg[1]]); }
+void op_mov_m_r32(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), 4, c->gpr[i->reg[1]]); }
+void op_mov_m_imm(struct cpu *c, const struct insn *i) { mem_st(c, insn_ea(c, i), i->size[0], (uint64_t)i->imm); }
 /* [base+disp] with no index, segment or 0x67: most of Go's loads and stores (stack slots and
  * struct fields), so the address is one add. */
 void op_mov_r64_bd(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = mem_ld64(c, c->gpr[i->m_base] + (uint64_t)i->disp); }
@@ -47,7 +47,7 @@ op_fn *sel_mov(const struct insn *i)
 }
 
 static void op_movzx(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], op_get(c, i, 1)); }
-static void op_movzx_r_m8(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], mem_ld8(c, insn_ea(c, i))); }
+void op_movzx_r_m8(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], mem_ld8(c, insn_ea(c, i))); }
 static void op_movsx(struct cpu *c, const struct insn *i)
 {
     reg_put(c, i->reg[0], i->size[0], (uint64_t)sext(op_get(c, i, 1), i->size[1]));
@@ -85,7 +85,7 @@ static void op_lea(struct cpu *c, const struct insn *i)
     uint64_t a = (uint64_t)i->disp + c->gpr[i->m_base] + (c->gpr[i->m_index] << i->m_scale);
     reg_put(c, i->reg[0], i->size[0], a);
 }
-static void op_lea64(struct cpu *c, const struct insn *i)
+void op_lea64(struct cpu *c, const struct insn *i)
 {
     c->gpr[i->reg[0]] = (uint64_t)i->disp + c->gpr[i->m_base] + (c->gpr[i->m_index] << i->m_scale);
 }

@@ -10,7 +10,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/emit.h"
-#include "cpu/ops_inline.h"
+#include "cpu/tier2_inline.h"
 #include "mem/aspace.h"
 
 #define TIER2_CACHE_SIZE (32u << 20)
@@ -51,88 +51,8 @@ static uint8_t *emit_link(struct emit *e)
     return e->overflow ? NULL : at;
 }
 
-/* ---- inline templates ------------------------------------------------------------------
- * A template does its handler's work in host code; when the TLB misses it falls back to the
- * handler itself, out of line (after the block's exit), which also records insn_rip: only a
- * fault needs it, and only the handler can fault. */
-
-struct slow_path {
-    uint8_t *jcc[2];          /* rel32s of the jumps to it */
-    uint8_t *back;            /* where the fast path rejoins */
-    const struct insn *i;
-    uint64_t rip;             /* the instruction's address, for insn_rip */
-};
-
+/* Out-of-line halves per block: one per instruction at most (blocks hold up to 64). */
 #define SLOW_MAX 64
-
-/* rax = the guest address c->gpr[base] + disp; rdx = &tlb[index] (tlb at offset tlb_off in
- * struct mem); jumps to the slow path unless the entry holds the page and the 8 bytes do not
- * cross it (mem_tlb's test); then rax = the host address. */
-static void emit_tlb_lookup(struct emit *e, const struct insn *i, uint32_t tlb_off,
-                            struct slow_path *sp)
-{
-    emit_load_rax_cpu(e, offsetof(struct cpu, gpr) + 8u * i->m_base);
-    if (i->disp) {
-        emit_bytes(e, "\x48\x05", 2);                         /* add rax, imm32 */
-        emit_u32(e, (uint32_t)(int32_t)i->disp);
-    }
-    emit_bytes(e, "\x48\x89\xc1\x48\xc1\xe9\x0c", 7);      /* mov rcx, rax; shr rcx, 12 */
-    emit_bytes(e, "\x89\xca\x81\xe2", 4);                   /* mov edx, ecx; and edx, */
-    emit_u32(e, TLB_SIZE - 1);
-    emit_bytes(e, "\x48\xc1\xe2\x04\x48\x03\x93", 7);      /* shl rdx, 4; add rdx, [rbx+ */
-    emit_u32(e, offsetof(struct cpu, mem));                    /*   mem] */
-    if (tlb_off) {
-        emit_bytes(e, "\x48\x81\xc2", 3);                     /* add rdx, imm32 */
-        emit_u32(e, tlb_off);
-    }
-    emit_bytes(e, "\x48\x3b\x0a", 3);                        /* cmp rcx, [rdx] */
-    sp->jcc[0] = emit_jcc_fwd(e, 0x85);                       /* jne slow */
-    emit_bytes(e, "\x89\xc1\x81\xe1", 4);                   /* mov ecx, eax; and ecx, */
-    emit_u32(e, GUEST_PAGE_MASK);
-    emit_bytes(e, "\x81\xf9", 2);                             /* cmp ecx, PAGE - 8 */
-    emit_u32(e, GUEST_PAGE_SIZE - 8);
-    sp->jcc[1] = emit_jcc_fwd(e, 0x87);                       /* ja slow */
-    emit_bytes(e, "\x48\x03\x42\x08", 4);                   /* add rax, [rdx + 8] */
-}
-
-/* Writes i inline when a template does its handler's work. Returns 0 when i has none. */
-static int emit_template(struct emit *e, const struct insn *i, uint64_t rip,
-                         struct slow_path *sp)
-{
-    if (i->fn != op_mov_r64_bd && i->fn != op_mov_bd_r64)
-        return 0;
-    if (i->disp != (int32_t)i->disp)
-        return 0;
-    *sp = (struct slow_path){{NULL, NULL}, NULL, i, rip};
-    if (i->fn == op_mov_r64_bd) {
-        emit_tlb_lookup(e, i, offsetof(struct mem, tlb_r), sp);
-        emit_bytes(e, "\x48\x8b\x00", 3);                    /* mov rax, [rax] */
-        emit_store_rax_cpu(e, offsetof(struct cpu, gpr) + 8u * i->reg[0]);
-    } else {
-        emit_tlb_lookup(e, i, offsetof(struct mem, tlb_w), sp);
-        emit_bytes(e, "\x48\x8b\x8b", 3);                    /* mov rcx, [rbx + gpr[src]] */
-        emit_u32(e, offsetof(struct cpu, gpr) + 8u * i->reg[1]);
-        emit_bytes(e, "\x48\x89\x08", 3);                    /* mov [rax], rcx */
-    }
-    sp->back = e->p;
-    return 1;
-}
-
-/* The out-of-line half: insn_rip, the handler, back to the fast path's end. */
-static void emit_slow_path(struct emit *e, const struct slow_path *sp)
-{
-    if (sp->jcc[0])
-        emit_patch_rel32(sp->jcc[0], e->p);
-    if (sp->jcc[1])
-        emit_patch_rel32(sp->jcc[1], e->p);
-    emit_store_cpu64(e, offsetof(struct cpu, insn_rip), sp->rip);
-    emit_call2(e, (const void *)sp->i->fn, (uintptr_t)sp->i);
-    emit_u8(e, 0xe9);                                         /* jmp back */
-    uint8_t *at = e->p;
-    emit_u32(e, 0);
-    if (!e->overflow)
-        emit_patch_rel32(at, sp->back);
-}
 
 int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
                     const struct insn *insns, uint32_t n, struct tier2_block *out)
@@ -149,21 +69,31 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     emit_add_cpu64(&e, offsetof(struct cpu, icount), n);
     struct slow_path slow[SLOW_MAX];
     unsigned nslow = 0;
+    int32_t cc = -1;      /* the flag record a template wrote in this block, if still current */
+    int flags_live = 0;   /* the host flags are the guest's */
     for (uint32_t k = 0; k < n; k++) {
         const struct insn *i = &insns[k];
         /* Not the last instruction: that one sets rip, which templates leave alone. */
-        if (k < n - 1 && nslow < SLOW_MAX && emit_template(&e, i, rip, &slow[nslow])) {
-            nslow++;
-            rip += i->len;
-            continue;
+        if (k < n - 1 && nslow < SLOW_MAX) {
+            enum tmpl_result r = tier2_inline(&e, i, rip, &slow[nslow], &cc);
+            if (r != TMPL_NONE) {
+                nslow += slow[nslow].jcc[0] != NULL;
+                flags_live = r == TMPL_FLAGS_LIVE || (r == TMPL_KEEPS_FLAGS && flags_live);
+                rip += i->len;
+                continue;
+            }
         }
         /* What run_block does per instruction: the address for fault reports, and for the
          * last one (the only one that may transfer control) the next rip. */
         emit_store_cpu64(&e, offsetof(struct cpu, insn_rip), rip);
         rip += i->len;
+        if (k == n - 1 && tier2_inline_jcc(&e, i, rip, cc, flags_live))
+            break;
         if (k == n - 1)
             emit_store_cpu64(&e, offsetof(struct cpu, rip), rip);
         emit_call2(&e, (const void *)i->fn, (uintptr_t)i);
+        cc = -1;          /* a handler may have written the flags */
+        flags_live = 0;
     }
     /* What the loop checks after each block, in the same order, before going on. */
     uint8_t *to_exit[4];
@@ -186,7 +116,7 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     emit_store_rax_cpu(&e, offsetof(struct cpu, tier2_exit));
     emit_epilogue(&e);
     for (unsigned k = 0; k < nslow && !e.overflow; k++)
-        emit_slow_path(&e, &slow[k]);
+        tier2_emit_slow_path(&e, &slow[k]);
     if (e.overflow)
         return -1;
     for (int k = 0; k < 4; k++)
