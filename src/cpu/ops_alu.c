@@ -190,7 +190,7 @@ int alu_inline_form(op_fn *fn, struct inline_alu *out)
  * cc_aux. NEG sets flags as 0 - src, so CF = (src != 0). NOT changes no flags. */
 
 #define INCDEC_REG(name, ccop, op, bits, T)                                          \
-    static void op_##name##_r##bits(struct cpu *c, const struct insn *i)            \
+    void op_##name##_r##bits(struct cpu *c, const struct insn *i)            \
     {                                                                                \
         unsigned cf = (unsigned)flags_cf(c);                                         \
         T a = (T)c->gpr[i->reg[0]], r = (T)(a op 1);                                 \

@@ -18,7 +18,7 @@ static inline uint64_t branch_target(struct cpu *c, uint64_t t)
     return t;
 }
 
-static void op_jmp_rel(struct cpu *c, const struct insn *i) { c->rip = (uint64_t)i->imm; }
+void op_jmp_rel(struct cpu *c, const struct insn *i) { c->rip = (uint64_t)i->imm; }
 static void op_jmp_r(struct cpu *c, const struct insn *i) { c->rip = branch_target(c, c->gpr[i->reg[0]]); }
 static void op_jmp_m(struct cpu *c, const struct insn *i) { c->rip = branch_target(c, mem_ld64(c, insn_ea(c, i))); }
 
@@ -59,7 +59,7 @@ static inline void call_indirect(struct cpu *c, uint64_t target)
     call_to(c, target);
 }
 
-static void op_call_rel(struct cpu *c, const struct insn *i) { call_to(c, (uint64_t)i->imm); }
+void op_call_rel(struct cpu *c, const struct insn *i) { call_to(c, (uint64_t)i->imm); }
 static void op_call_r(struct cpu *c, const struct insn *i) { call_indirect(c, c->gpr[i->reg[0]]); }
 static void op_call_m(struct cpu *c, const struct insn *i) { call_indirect(c, mem_ld64(c, insn_ea(c, i))); }
 
@@ -75,7 +75,7 @@ op_fn *sel_call(const struct insn *i)
     }
 }
 
-static void op_ret(struct cpu *c, const struct insn *i)
+void op_ret(struct cpu *c, const struct insn *i)
 {
     uint64_t target = branch_target(c, mem_ld64(c, c->gpr[RSP]));
     c->gpr[RSP] += 8;

@@ -3,6 +3,7 @@
  * CMOVcc always zero-extends its destination register (SDM CMOVcc). */
 #include "flags.h"
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 #define COND_HANDLERS(cc) \
@@ -40,4 +41,14 @@ op_fn *sel_cmovcc(const struct insn *i)
     if (i->nops != 2 || i->kind[0] != OK_REG || i->size[0] < 2)
         return NULL;
     return cmov_handlers[i->opcode & 15];
+}
+
+int cond_inline_form(op_fn *fn, int *is_cmov)
+{
+    for (int cc = 0; cc < 16; cc++)
+        if (set_handlers[cc] == fn || cmov_handlers[cc] == fn) {
+            *is_cmov = cmov_handlers[cc] == fn;
+            return cc;
+        }
+    return -1;
 }

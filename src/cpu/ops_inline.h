@@ -12,7 +12,13 @@
 op_fn op_mov_r64_r64, op_mov_r32_r32, op_mov_r64_imm, op_mov_r32_imm;
 op_fn op_mov_r64_m, op_mov_r32_m, op_mov_m_r64, op_mov_m_r32, op_mov_m_imm;
 op_fn op_mov_r64_bd, op_mov_bd_r64;
-op_fn op_lea64, op_movzx_r_m8;
+op_fn op_lea64, op_movzx_r_m8, op_movzx, op_mov_generic;
+
+/* ops_stack.c, ops_branch.c: PUSH/POP r64, CALL rel32, RET, JMP rel. */
+op_fn op_push_r64, op_pop_r64, op_call_rel, op_ret, op_jmp_rel;
+
+/* ops_alu.c: INC/DEC of a 32/64-bit register (CF kept, flags.h CC_INC/CC_DEC). */
+op_fn op_inc_r32, op_inc_r64, op_dec_r32, op_dec_r64;
 
 /* ops_alu.c: the two-operand ALU instructions' specialised forms. The operation order is
  * ALU_OPS's; the forms are the handlers' suffixes (rr: reg, reg; ri: reg, imm; rm: reg, mem;
@@ -29,6 +35,14 @@ struct inline_alu {
 };
 /* Fills *out and returns 1 when fn is one of those handlers. */
 int alu_inline_form(op_fn *fn, struct inline_alu *out);
+
+/* ops_shift.c: SHL/SHR/SAR r32/r64, imm8. Fills *op (ISH_*) and *bytes (4 or 8). */
+enum { ISH_SHL, ISH_SHR, ISH_SAR };
+int shift_inline_form(op_fn *fn, unsigned *op, unsigned *bytes);
+
+/* ops_cond.c: the condition (enum cond) of a SETcc or CMOVcc handler, *is_cmov saying which;
+ * -1 for any other fn. */
+int cond_inline_form(op_fn *fn, int *is_cmov);
 
 /* ops_branch.c: the condition (enum cond) of a Jcc rel handler, or -1 for any other fn. */
 int jcc_inline_cond(op_fn *fn);

@@ -6,7 +6,7 @@
 #include "ops_inline.h"
 #include "ops_sel.h"
 
-static void op_mov_generic(struct cpu *c, const struct insn *i) { op_put(c, i, 0, op_get(c, i, 1)); }
+void op_mov_generic(struct cpu *c, const struct insn *i) { op_put(c, i, 0, op_get(c, i, 1)); }
 void op_mov_r64_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = c->gpr[i->reg[1]]; }
 void op_mov_r32_r32(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint32_t)c->gpr[i->reg[1]]; }
 void op_mov_r64_imm(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = (uint64_t)i->imm; }
@@ -46,7 +46,7 @@ op_fn *sel_mov(const struct insn *i)
     return NULL;
 }
 
-static void op_movzx(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], op_get(c, i, 1)); }
+void op_movzx(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], op_get(c, i, 1)); }
 void op_movzx_r_m8(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], mem_ld8(c, insn_ea(c, i))); }
 static void op_movsx(struct cpu *c, const struct insn *i)
 {

@@ -4,11 +4,14 @@
  * Shifts record CF/OF in cc_aux (CC_SHIFT); rotates change only CF and OF, so they materialise
  * the flags and edit those two bits (SDM Vol. 2B "SAL/SAR/SHL/SHR", "RCL/RCR/ROL/ROR"). */
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 typedef unsigned __int128 u128;
 
 enum shift_op { SH_SHL, SH_SHR, SH_SAR, SH_ROL, SH_ROR, SH_RCL, SH_RCR };
+_Static_assert((int)SH_SHL == ISH_SHL && (int)SH_SHR == ISH_SHR && (int)SH_SAR == ISH_SAR,
+               "ops_inline.h names the shifts by these numbers");
 
 static inline unsigned count_mask(unsigned size)
 {
@@ -276,4 +279,19 @@ op_fn *sel_shld(const struct insn *i)
 op_fn *sel_shrd(const struct insn *i)
 {
     return shd_select(i, op_shrd);
+}
+
+int shift_inline_form(op_fn *fn, unsigned *op, unsigned *bytes)
+{
+    static op_fn *const forms[3][2] = {
+        {op_shl_ri32, op_shl_ri64}, {op_shr_ri32, op_shr_ri64}, {op_sar_ri32, op_sar_ri64},
+    };
+    for (unsigned k = 0; k < 3; k++)
+        for (unsigned w = 0; w < 2; w++)
+            if (forms[k][w] == fn) {
+                *op = k;
+                *bytes = w ? 8 : 4;
+                return 1;
+            }
+    return 0;
 }

@@ -3,6 +3,7 @@
  * unless a 0x66 prefix makes them 2. */
 #include "flags.h"
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 static inline void push(struct cpu *c, unsigned size, uint64_t v)
@@ -19,10 +20,10 @@ static inline uint64_t pop(struct cpu *c, unsigned size)
     return v;
 }
 
-static void op_push_r64(struct cpu *c, const struct insn *i) { push(c, 8, c->gpr[i->reg[0]]); }
+void op_push_r64(struct cpu *c, const struct insn *i) { push(c, 8, c->gpr[i->reg[0]]); }
 static void op_push_imm(struct cpu *c, const struct insn *i) { push(c, i->opsize, (uint64_t)i->imm); }
 static void op_push_generic(struct cpu *c, const struct insn *i) { push(c, i->opsize, op_get(c, i, 0)); }
-static void op_pop_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = pop(c, 8); }
+void op_pop_r64(struct cpu *c, const struct insn *i) { c->gpr[i->reg[0]] = pop(c, 8); }
 static void op_pop_generic(struct cpu *c, const struct insn *i)
 {
     uint64_t sp = c->gpr[RSP], v = mem_ld(c, sp, i->opsize);

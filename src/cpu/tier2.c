@@ -52,7 +52,7 @@ static uint8_t *emit_link(struct emit *e)
 }
 
 /* Out-of-line halves per block: one per instruction at most (blocks hold up to 64). */
-#define SLOW_MAX 64
+#define SLOW_MAX 65
 
 int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
                     const struct insn *insns, uint32_t n, struct tier2_block *out)
@@ -69,31 +69,26 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     emit_add_cpu64(&e, offsetof(struct cpu, icount), n);
     struct slow_path slow[SLOW_MAX];
     unsigned nslow = 0;
-    int32_t cc = -1;      /* the flag record a template wrote in this block, if still current */
-    int flags_live = 0;   /* the host flags are the guest's */
+    struct tmpl_flags flags = {-1, 0};   /* nothing known at the block's start */
     for (uint32_t k = 0; k < n; k++) {
         const struct insn *i = &insns[k];
-        /* Not the last instruction: that one sets rip, which templates leave alone. */
-        if (k < n - 1 && nslow < SLOW_MAX) {
-            enum tmpl_result r = tier2_inline(&e, i, rip, &slow[nslow], &cc);
-            if (r != TMPL_NONE) {
-                nslow += slow[nslow].jcc[0] != NULL;
-                flags_live = r == TMPL_FLAGS_LIVE || (r == TMPL_KEEPS_FLAGS && flags_live);
-                rip += i->len;
-                continue;
-            }
+        uint64_t next = rip + i->len;
+        /* The last instruction sets rip (it may transfer control); the others leave it. */
+        int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags)
+                                : tier2_inline_end(&e, i, rip, next, &slow[nslow], &flags);
+        if (inlined) {
+            nslow += slow[nslow].jcc[0] != NULL;
+            rip = next;
+            continue;
         }
         /* What run_block does per instruction: the address for fault reports, and for the
-         * last one (the only one that may transfer control) the next rip. */
+         * last one the next rip. */
         emit_store_cpu64(&e, offsetof(struct cpu, insn_rip), rip);
-        rip += i->len;
-        if (k == n - 1 && tier2_inline_jcc(&e, i, rip, cc, flags_live))
-            break;
         if (k == n - 1)
-            emit_store_cpu64(&e, offsetof(struct cpu, rip), rip);
+            emit_store_cpu64(&e, offsetof(struct cpu, rip), next);
         emit_call2(&e, (const void *)i->fn, (uintptr_t)i);
-        cc = -1;          /* a handler may have written the flags */
-        flags_live = 0;
+        flags = (struct tmpl_flags){-1, 0};   /* a handler may have written them */
+        rip = next;
     }
     /* What the loop checks after each block, in the same order, before going on. */
     uint8_t *to_exit[4];

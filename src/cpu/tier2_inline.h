@@ -9,37 +9,36 @@
 #include "cpu/emit.h"
 #include "cpu/insn.h"
 
-/* A template's out-of-line half: when the TLB misses, the handler itself runs (after the
- * block's exit), which refills the TLB or raises the precise fault, and records insn_rip: only
- * a fault needs it, and only the handler can fault. */
+/* A template's out-of-line half: when the TLB misses (or a RET's target is not canonical),
+ * the handler itself runs (after the block's exit), which refills the TLB or raises the
+ * precise fault, and records insn_rip: only a fault needs it, and only the handler can fault. */
 struct slow_path {
-    uint8_t *jcc[2];          /* rel32s of the jumps to it, NULL when unused */
+    uint8_t *jcc[3];          /* rel32s of the jumps to it, NULL when unused */
     uint8_t *back;            /* where the fast path rejoins */
     const struct insn *i;
     uint64_t rip;             /* the instruction's address, for insn_rip */
 };
 
-/* What a template leaves behind for the instruction after it. */
-enum tmpl_result {
-    TMPL_NONE = 0,            /* no template: call the handler */
-    TMPL_DONE,                /* written inline; the host flags are clobbered */
-    TMPL_KEEPS_FLAGS,         /* written inline without touching the host flags (MOV, LEA) */
-    TMPL_FLAGS_LIVE,          /* written inline, and the host's arithmetic flags are now the
-                                 guest's (same operation at the same width) */
+/* What tier 2 knows about the guest's arithmetic flags at a point in a block. */
+struct tmpl_flags {
+    int32_t cc;               /* the cc_op of the flag record a template wrote, while it is
+                                 the current one; -1 when unknown (a handler ran since) */
+    int live;                 /* the host's arithmetic flags are the guest's (a template did
+                                 the same operation at the same width, nothing changed them) */
 };
 
-/* Writes i (at guest address rip) inline when a template does its handler's work; fills *sp
- * (sp->jcc[0] stays NULL when no slow path is needed). A template that records flags sets *cc
- * to the cc_op it wrote. i must not end its block: templates leave rip alone. */
-enum tmpl_result tier2_inline(struct emit *e, const struct insn *i, uint64_t rip,
-                              struct slow_path *sp, int32_t *cc);
+/* Writes i (at guest address rip) inline when a template does its handler's work, updating
+ * *f; fills *sp (sp->jcc[0] stays NULL when no slow path is needed). Returns 0, having written
+ * nothing, when there is no template. i must not end its block: these templates leave rip
+ * alone. */
+int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow_path *sp,
+                 struct tmpl_flags *f);
 
-/* The block's last instruction, when it is a Jcc whose flags are known: live in the host
- * (flags_live), or the record cc (a cc_op) written by a template earlier in the block with no
- * other flag write since (-1: unknown). Writes rip = condition ? target : next. Returns 0,
- * having written nothing, when it cannot. */
-int tier2_inline_jcc(struct emit *e, const struct insn *i, uint64_t next, int32_t cc,
-                     int flags_live);
+/* The block's last instruction (at rip; next follows it) inline: Jcc from known flags, JMP
+ * rel, CALL rel32, RET. Sets c->rip as the handler would. Returns 0, having written nothing,
+ * when there is no template. */
+int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_t next,
+                     struct slow_path *sp, const struct tmpl_flags *f);
 
 /* The out-of-line half of sp: insn_rip, the handler, back to the fast path's end. */
 void tier2_emit_slow_path(struct emit *e, const struct slow_path *sp);

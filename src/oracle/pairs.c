@@ -1,7 +1,8 @@
 /* pairs.c — lazy-flags pairs: a flag-producing instruction followed by a flag consumer.
  * goemu evaluates flags lazily, and Jcc/SETcc/CMOVcc/ADC/SBB read them through fast paths
  * (flags_cond, flags_cf) that a single instruction starting from materialised RFLAGS never
- * reaches. The consumer only reads flags the producer defines for the case's inputs. */
+ * reaches, nor tier 2's templates, which keep flags in the host's RFLAGS between instructions.
+ * The consumer only reads flags the producer defines for the case's inputs. */
 #include <string.h>
 
 #include "oracle/oracle.h"
@@ -59,7 +60,7 @@ static void reg_operand(ZydisEncoderOperand *o, ZydisRegister r)
 /* A random flag consumer, encoded to follow an instruction ending at `at`. */
 static int consumer(struct rng *r, uint64_t at, uint8_t *buf, uint8_t *len)
 {
-    unsigned cond = (unsigned)rng_below(r, 16), kind = (unsigned)rng_below(r, 10);
+    unsigned cond = (unsigned)rng_below(r, 16), kind = (unsigned)rng_below(r, 12);
     static const uint8_t sizes[4] = { 1, 2, 4, 8 };
     ZydisEncoderRequest q;
     if (kind < 4) {                          /* Jcc rel8 / rel32 */
@@ -78,6 +79,12 @@ static int consumer(struct rng *r, uint64_t at, uint8_t *buf, uint8_t *len)
         q.operand_count = 2;
         reg_operand(&q.operands[0], or_gpr_reg((int)rng_below(r, 16), sz));
         reg_operand(&q.operands[1], or_gpr_reg((int)rng_below(r, 16), sz));
+    } else if (kind >= 10) {                 /* INC/DEC r32/r64: CF kept (tier 2 keeps it
+                                                in the host's flags) */
+        unsigned sz = rng_chance(r, 50) ? 8 : 4;
+        q = gen_request(kind == 10 ? ZYDIS_MNEMONIC_INC : ZYDIS_MNEMONIC_DEC);
+        q.operand_count = 1;
+        reg_operand(&q.operands[0], or_gpr_reg((int)rng_below(r, 16), sz));
     } else {                                 /* ADC/SBB: the carry-in path */
         unsigned sz = sizes[rng_below(r, 4)];
         q = gen_request(kind == 8 ? ZYDIS_MNEMONIC_ADC : ZYDIS_MNEMONIC_SBB);
