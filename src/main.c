@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/diag.h"
+#include "base/fds.h"
 #include "proc/signal.h"
 #include "run.h"
 #include "trace/trace.h"
@@ -170,6 +171,7 @@ int main(int argc, char **argv)
     int first = parse_options(argc, argv, &e->opt, &stats);
     const char *path = argv[first];
     save_self(e, first, argv);
+    fds_init();       /* goemu's own fds go in a block the guest cannot name (base/fds.h) */
     diag_capture();   /* goemu's messages keep going where they went, whatever the guest does */
     if (guest_argv0)
         argv[first] = guest_argv0;   /* elf_build_stack's argv[0]; AT_EXECFN stays path */

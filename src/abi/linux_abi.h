@@ -18,6 +18,9 @@
 /* ---- constants (include/uapi/...; values of the x86-64 kernel) ------------------------ */
 #define LINUX_AT_FDCWD (-100)
 #define LINUX_AT_SYMLINK_NOFOLLOW 0x100
+/* close_range flags (include/uapi/linux/close_range.h) */
+#define LINUX_CLOSE_RANGE_UNSHARE (1u << 1)
+#define LINUX_CLOSE_RANGE_CLOEXEC (1u << 2)
 #define LINUX_PATH_MAX 4096
 
 /* Signal numbers of the guest (arch/x86/include/uapi/asm/signal.h): the one spelling the CPU,

@@ -4,7 +4,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "base/fds.h"
+
 static FILE *stream;
+static int slot = -1;   /* its fd, in goemu's block (base/fds.h) */
 
 FILE *diag(void)
 {
@@ -15,14 +18,18 @@ void diag_capture(void)
 {
     if (stream)
         return;
-    int fd = fcntl(2, F_DUPFD_CLOEXEC, DIAG_FD_MIN);
-    if (fd < 0)
-        return;   /* no fd 2, or no room up there: stderr it is */
-    FILE *f = fdopen(fd, "w");
+    slot = fds_keep(fcntl(2, F_DUPFD_CLOEXEC, 0));
+    FILE *f = fds_stream(slot);
     if (!f) {
-        close(fd);
+        fds_drop(slot);   /* no fd 2, or no room: stderr it is */
+        slot = -1;
         return;
     }
     setvbuf(f, NULL, _IONBF, 0);
     stream = f;
+}
+
+int diag_fd(void)
+{
+    return stream ? fds_fd(slot) : 2;
 }

@@ -11,10 +11,11 @@
  * stderr, so its lines keep their order with what the guest writes to the same file. */
 FILE *diag(void);
 
-/* Duplicates fd 2 to a close-on-exec fd at DIAG_FD_MIN or above, among goemu's private fds
- * (the guest's fd numbers start low and stay below it), and sends diag() there. Call once,
- * before the guest runs. Where RLIMIT_NOFILE does not reach that high, diag() stays stderr. */
+/* Duplicates fd 2 into goemu's block of private fds (base/fds.h), out of the guest's reach,
+ * and sends diag() there. Call once, after fds_init and before the guest runs. Without fd 2,
+ * or without room in the block, diag() stays stderr. */
 void diag_capture(void);
-#define DIAG_FD_MIN 512
+/* The fd diag() writes to now (it follows the block when the block moves). */
+int diag_fd(void);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static int range_check(struct mem *m, uint64_t a, size_t n, int prot)
 {
@@ -98,6 +99,99 @@ int mem_iov(struct mem *m, uint64_t addr, size_t len, int prot, struct iovec *io
         } else {
             if (n == max)
                 break;  /* caller gets a short transfer, as with a short read */
+            iov[n].iov_base = h;
+            iov[n].iov_len = k;
+            n++;
+        }
+        addr += k;
+        len -= k;
+    }
+    return n;
+}
+
+int mem_accessible(struct mem *m, uint64_t addr, size_t n, int prot)
+{
+    return range_check(m, addr, n, prot) == 0;
+}
+
+size_t mem_copy_to_prefix(struct mem *m, uint64_t dst, const void *src, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t in_page = GUEST_PAGE_SIZE - ((dst + done) & GUEST_PAGE_MASK);
+        size_t k = in_page < n - done ? in_page : n - done;
+        if (range_check(m, dst + done, k, GPROT_WRITE))
+            break;
+        copy_pages(m, dst + done, (uint8_t *)src + done, k, 1);
+        done += k;
+    }
+    return done;
+}
+
+/* ---- stand-ins ------------------------------------------------------------------------- */
+
+/* Linux's TASK_SIZE_MAX on x86-64 with 4-level paging: the last user page is a guard page. */
+#define LINUX_TASK_SIZE_MAX (GUEST_ADDR_LIMIT - GUEST_PAGE_SIZE)
+/* A kernel address: access_ok refuses it for any length, on any host. */
+#define HOST_NON_USER ((void *)(uintptr_t)0xffff800000000000ull)
+
+int mem_access_ok(uint64_t addr, uint64_t n)
+{
+    return addr + n >= addr && addr + n <= LINUX_TASK_SIZE_MAX;
+}
+
+/* The PROT_NONE host region, reserved (not committed) on first use; one page if the host
+ * refuses the span (RLIMIT_AS), a non-user address if it refuses even that. */
+static void *fault_region(void)
+{
+    static void *region;
+    if (!region) {
+        void *p = mmap(NULL, MEM_FAULT_SPAN, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED)
+            p = mmap(NULL, GUEST_PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        region = p == MAP_FAILED ? HOST_NON_USER : p;
+    }
+    return region;
+}
+
+void *mem_fault_ptr(uint64_t addr, uint64_t n)
+{
+    return mem_access_ok(addr, n) ? fault_region() : HOST_NON_USER;
+}
+
+int mem_is_stand_in(const void *p)
+{
+    return p == HOST_NON_USER || p == fault_region();
+}
+
+int mem_iov_user(struct mem *m, uint64_t addr, uint64_t len, int prot, struct iovec *iov, int max)
+{
+    if (max <= 0)
+        return 0;
+    if (!mem_access_ok(addr, len)) {
+        iov[0].iov_base = HOST_NON_USER;
+        iov[0].iov_len = (size_t)len;
+        return 1;
+    }
+    int n = 0;
+    while (len) {
+        size_t in_page = GUEST_PAGE_SIZE - (addr & GUEST_PAGE_MASK);
+        size_t k = in_page < len ? in_page : (size_t)len;
+        uint8_t *h = range_check(m, addr, k, prot) ? NULL : host_byte(m, addr);
+        if (!h) {
+            if (n == max)
+                break;
+            iov[n].iov_base = fault_region();
+            iov[n].iov_len = (size_t)(len < MEM_FAULT_SPAN ? len : MEM_FAULT_SPAN);
+            return n + 1;
+        }
+        if (prot & GPROT_WRITE)
+            mem_note_host_write(m, addr);
+        if (n > 0 && (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len == h) {
+            iov[n - 1].iov_len += k;
+        } else {
+            if (n == max)
+                break;
             iov[n].iov_base = h;
             iov[n].iov_len = k;
             n++;

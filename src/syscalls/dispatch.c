@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/diag.h"
+#include "base/fds.h"
 #include "cpu/exec.h"
 #include "syscalls/syscalls.h"
 
@@ -85,6 +86,30 @@ static int reexecutes(const struct thread *t)
     return t->state == THREAD_BLOCKED && t->block == BLOCK_FD;
 }
 
+/* Guest fd arguments (format letters 'f' and 'a', table.def) that name goemu's block become
+ * a number that is never open, so every syscall answers as Linux does for an fd the process
+ * does not have: EBADF, POLLNVAL, a dirfd ignored for an absolute path (docs/isolation.md). */
+static void screen_fds(const char *fmt, uint64_t a[6])
+{
+    if (*fmt == '!')
+        fmt++;
+    for (int i = 0; i < 6 && fmt[i] && fmt[i] != ':'; i++)
+        if ((fmt[i] == 'f' || fmt[i] == 'a') && fds_private(arg_int(a[i])))
+            a[i] = FDS_CLOSED;
+}
+
+int sys_fd_grow(struct emu *e, uint64_t need)
+{
+    int old = fds_grow(need);
+    if (old < 0)
+        return 0;
+    for (struct thread *t = e->threads; t; t = t->next)
+        if (t->state == THREAD_BLOCKED && t->block == BLOCK_FD && t->wait_fd >= old &&
+            t->wait_fd - old < FDS_SLOTS)
+            t->wait_fd += fds_lo - old;
+    return 1;
+}
+
 int sys_lookup(unsigned nr, const char **name, const char **fmt)
 {
     if (nr >= SYS_NR_MAX || !sys_table[nr].fn)
@@ -116,7 +141,14 @@ int64_t sys_dispatch(struct emu *e, struct thread *t)
         if (s->fmt[0] == '!')
             strace_print(t, call, s->fmt, 0, 0);
     }
-    int64_t r = s->fn(e, t, a);
+    uint64_t h[6] = {a[0], a[1], a[2], a[3], a[4], a[5]};
+    screen_fds(s->fmt, h);
+    int64_t r = s->fn(e, t, h);
+    /* Out of numbers below goemu's block while the guest's limit is higher: the block moves
+     * up and the call runs again. Calls that make fds fail with EMFILE before any effect
+     * (get_unused_fd_flags comes first, fs/file.c); recvmsg makes room itself (sys_net.c). */
+    while (r == -EMFILE && t->state == THREAD_RUNNABLE && sys_fd_grow(e, 0))
+        r = s->fn(e, t, h);
     if (!reexecutes(t) && t->state != THREAD_EXITED)
         c->gpr[RAX] = (uint64_t)r;
     if (e->opt.strace && s->fmt[0] != '!')

@@ -4,7 +4,7 @@
  * this process's /proc directory — /proc/self, /proc/thread-self, /proc/<guest pid>,
  * /proc/<guest tid>, /proc/self/task/<guest tid> — are answered here from the guest's own
  * state; a few harmless entries pass through to the host's /proc/self (goemu and the guest
- * share one host process: same cwd, root, fds, limits, namespaces); everything else is
+ * share one host process: same cwd, root, namespaces); everything else is
  * -ENOENT. The table of names is docs/isolation.md, "Virtual /proc/self".
  *
  * Text files (maps, status, ...; procfs_gen.c) are generated when opened into a sealed memfd
@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "elf/stack.h"
 #include "syscalls/procfs_gen.h"
 #include "syscalls/syscalls.h"
@@ -178,8 +179,8 @@ int64_t procfs_mem_lseek(int fd, int64_t off, int whence)
     return sys_host(lseek(fd, off, whence));
 }
 
-/* getdents64 on the virtual fd/ directory: drops goemu's private descriptors (>= 512,
- * sys_process.c private_fd) from the entries the host wrote. Returns the new length. */
+/* getdents64 on the virtual fd/ directory: drops goemu's private descriptors (its block,
+ * base/fds.h) from the entries the host wrote. Returns the new length. */
 int64_t procfs_filter_fddir(void *buf, int64_t n)
 {
     uint8_t *p = buf, *out = buf;
@@ -190,7 +191,7 @@ int64_t procfs_filter_fddir(void *buf, int64_t n)
         if (!len)
             break;
         const char *name = d->d_name;
-        int priv = name[0] >= '0' && name[0] <= '9' && atoi(name) >= 512;
+        int priv = name[0] >= '0' && name[0] <= '9' && fds_private(atoi(name));
         if (!priv) {
             if (out != p + at)
                 memmove(out, p + at, len);
@@ -207,7 +208,7 @@ int64_t procfs_filter_fddir(void *buf, int64_t n)
 enum entry {
     ENT_DIR,      /* the /proc/<pid> directory itself: the host's /proc/self stands in */
     ENT_MEM, ENT_MAPS, ENT_SMAPS, ENT_STATUS, ENT_STAT, ENT_STATM, ENT_CMDLINE, ENT_ENVIRON,
-    ENT_AUXV, ENT_COMM, ENT_EXE,
+    ENT_AUXV, ENT_COMM, ENT_EXE, ENT_LIMITS,
     ENT_FDDIR,    /* fd/ itself: listed without goemu's private fds */
     ENT_FD,       /* fd/N, fdinfo/N: the host's, but not goemu's private fds */
     ENT_PASS,     /* the host's /proc/self/<rest>: identical for guest and goemu */
@@ -222,7 +223,7 @@ static const struct {
     {"cmdline", ENT_CMDLINE}, {"environ", ENT_ENVIRON}, {"auxv", ENT_AUXV},
     {"comm", ENT_COMM},      {"exe", ENT_EXE},
     {"cwd", ENT_PASS},       {"root", ENT_PASS},       {"cgroup", ENT_PASS},
-    {"mountinfo", ENT_PASS}, {"mounts", ENT_PASS},     {"limits", ENT_PASS},
+    {"mountinfo", ENT_PASS}, {"mounts", ENT_PASS},     {"limits", ENT_LIMITS},
     {"ns", ENT_PASS},        {"net", ENT_PASS},        {"oom_score", ENT_PASS},
     {"oom_score_adj", ENT_PASS}, {"uid_map", ENT_PASS}, {"gid_map", ENT_PASS},
     {"setgroups", ENT_PASS}, {"loginuid", ENT_PASS},   {"sessionid", ENT_PASS},
@@ -282,10 +283,13 @@ static int lookup(struct emu *e, struct thread *t, const char *path, struct proc
     static char comps[MAXC][256];
     if (path[0] != '/')
         return 0;
-    int n = split(path, comps, MAXC);
+    int n = split(path, comps, MAXC), i = 2, num;
+    /* /dev/fd is the symlink to /proc/self/fd (udev, systemd): goemu's fds are not there. */
+    if (n == 3 && !strcmp(comps[0], "dev") && !strcmp(comps[1], "fd") &&
+        !parse_num(comps[2], &num) && fds_private(num))
+        return -ENOENT;
     if (n < 2 || strcmp(comps[0], "proc"))
         return 0;
-    int i = 2, num;
     pn->is_link = 0;
     if (!strcmp(comps[1], "self")) {
         pn->tid = e->pid;
@@ -323,7 +327,7 @@ static int lookup(struct emu *e, struct thread *t, const char *path, struct proc
             pn->ent = !strcmp(comps[i], "fd") ? ENT_FDDIR : ENT_PASS;
             return 1;
         }
-        if (parse_num(comps[i + 1], &num) || num >= 512)
+        if (parse_num(comps[i + 1], &num) || fds_private(num))
             return -ENOENT;
         pn->ent = ENT_FD;
         return 1;
@@ -373,7 +377,7 @@ static int64_t install(int tmp, int flags)
     char link[64];
     int acc = flags & O_ACCMODE, cloexec = flags & O_CLOEXEC;
     snprintf(link, sizeof(link), "/proc/self/fd/%d", tmp);
-    int fd = open(link, acc | O_CLOEXEC);
+    int fd = fds_open(link, acc);   /* briefly a second fd: room even at the guest's limit */
     if (fd < 0) {
         int err = errno;
         close(tmp);
@@ -403,6 +407,7 @@ static int64_t open_text(struct emu *e, struct thread *t, const struct procname 
         [ENT_MAPS] = PT_MAPS, [ENT_SMAPS] = PT_SMAPS, [ENT_STATUS] = PT_STATUS,
         [ENT_STAT] = PT_STAT, [ENT_STATM] = PT_STATM, [ENT_COMM] = PT_COMM,
         [ENT_CMDLINE] = PT_CMDLINE, [ENT_ENVIRON] = PT_ENVIRON, [ENT_AUXV] = PT_AUXV,
+        [ENT_LIMITS] = PT_LIMITS,
     };
     int ok = pn->ent < sizeof text_of / sizeof text_of[0] && text_of[pn->ent] != PT_NONE
                  ? procfs_generate(f, e, t, pn->tid, text_of[pn->ent])

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "elf/stack.h"
 #include "syscalls/procfs_gen.h"
 #include "syscalls/syscalls.h"
@@ -295,7 +296,7 @@ static void gen_stat(FILE *f, struct emu *e, struct thread *t, int tid)
     enum { NF = 50 };   /* fields 3..52 */
     char host[1024] = "", *fld[NF];
     char zero[] = "0";
-    FILE *h = fopen("/proc/self/stat", "re");
+    FILE *h = fds_fopen("/proc/self/stat");
     if (h) {
         if (!fgets(host, sizeof(host), h))
             host[0] = 0;
@@ -390,6 +391,26 @@ static int gen_range(FILE *f, struct emu *e, uint64_t start, uint64_t end)
 
 /* ---- the entry point ------------------------------------------------------------------- */
 
+/* proc_pid_limits (fs/proc/base.c): the host's lines, but RLIMIT_NOFILE is the guest's
+ * (base/fds.c keeps the host's below goemu's block of fds). */
+static void gen_limits(FILE *f)
+{
+    FILE *h = fds_fopen("/proc/self/limits");
+    char line[256];
+    while (h && fgets(line, sizeof(line), h)) {
+        if (strncmp(line, "Max open files ", 15)) {
+            fputs(line, f);
+            continue;
+        }
+        uint64_t soft, hard;
+        fds_guest_limit(&soft, &hard);
+        fprintf(f, "%-25s %-20" PRIu64 " %-20" PRIu64 " %-10s\n", "Max open files", soft, hard,
+                "files");
+    }
+    if (h)
+        fclose(h);
+}
+
 int procfs_generate(FILE *f, struct emu *e, struct thread *t, int tid, enum procfs_text which)
 {
     struct thread *who = tid == e->pid ? leader(e, t) : thread_find(e, tid);
@@ -402,6 +423,7 @@ int procfs_generate(FILE *f, struct emu *e, struct thread *t, int tid, enum proc
     case PT_STATUS: gen_status(f, e, who, tid); return 0;
     case PT_STAT: gen_stat(f, e, who, tid); return 0;
     case PT_STATM: gen_statm(f, e); return 0;
+    case PT_LIMITS: gen_limits(f); return 0;
     case PT_COMM: {
         char comm[16];
         comm_of(e, comm);

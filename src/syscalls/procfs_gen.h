@@ -13,6 +13,7 @@ struct thread;
 enum procfs_text {
     PT_NONE,   /* not a generated file */
     PT_MAPS, PT_SMAPS, PT_STATUS, PT_STAT, PT_STATM, PT_COMM, PT_CMDLINE, PT_ENVIRON, PT_AUXV,
+    PT_LIMITS,
 };
 
 struct mem;

@@ -235,7 +235,8 @@ static void put_arg(struct sbuf *b, struct emu *e, char f, const uint64_t a[6], 
     static const char *const how[] = {"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"};
     uint64_t v = a[i];
     switch (f) {
-    case 'd': put(b, "%d", arg_int(v)); break;
+    case 'd':
+    case 'f': put(b, "%d", arg_int(v)); break;
     case 'a':
         if (arg_int(v) == LINUX_AT_FDCWD)
             put(b, "AT_FDCWD");

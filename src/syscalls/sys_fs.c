@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
 /* Linux clamps every read/write to MAX_RW_COUNT = INT_MAX & PAGE_MASK (fs/read_write.c). */
@@ -32,6 +34,20 @@ int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf)
 {
     long r = mem_read_cstr(&e->mem, addr, buf, LINUX_PATH_MAX);
     return r < 0 ? r : 0;
+}
+
+/* The stand-ins go to the host by raw syscall() only: a libc wrapper may look at a string
+ * itself (AddressSanitizer's interceptors do) and fault in goemu. */
+const char *sys_host_path(struct emu *e, uint64_t addr, char *buf, int64_t *err)
+{
+    static char toolong[LINUX_PATH_MAX + 1];
+    *err = sys_read_path(e, addr, buf);
+    if (*err == -ENAMETOOLONG) {
+        if (!toolong[0])
+            memset(toolong, 'a', LINUX_PATH_MAX);   /* getname: PATH_MAX bytes, no NUL */
+        return toolong;
+    }
+    return *err ? mem_fault_ptr(addr, 1) : buf;
 }
 
 /* Files Go's runtime reads at startup that describe the host rather than the program: the
@@ -54,6 +70,19 @@ static int64_t guest_path_raw(struct emu *e, uint64_t addr, char *buf)
     return e->opt.deterministic && describes_host(buf) ? -ENOENT : 0;
 }
 
+/* When a guest path cannot be read (err is -EFAULT or -ENAMETOOLONG), the host call is made
+ * with sys_host_path's stand-in instead, so that what Linux checks before it reads the path
+ * (flags, mode, fds) still comes first. */
+static const char *unreadable_path(struct emu *e, uint64_t addr, int64_t err)
+{
+    char unused[LINUX_PATH_MAX];
+    int64_t again;
+    if (err != -EFAULT && err != -ENAMETOOLONG)
+        return NULL;
+    const char *p = sys_host_path(e, addr, unused, &again);
+    return again ? p : NULL;   /* read fine after all: the error was not the guest's path */
+}
+
 /* Reads a guest path and maps the guest's /proc entries to their host stand-ins (procfs.c).
  * follow: the call follows a final symlink (stat), so /proc/self/exe is the binary. */
 static int64_t guest_path(struct emu *e, uint64_t addr, char *buf, int follow)
@@ -72,26 +101,33 @@ static uint64_t iov_bytes(const struct iovec *iov, int n)
     return sum;
 }
 
+/* Linux checks every segment with access_ok before any I/O (__import_iovec, lib/iov_iter.c),
+ * then copies segment by segment and stops at the first fault with a short count. The host is
+ * given the same: one non-user segment when a guest segment fails access_ok (the host fails
+ * at the same point, after its fd and mode checks), else the accessible pages followed by a
+ * faulting stand-in (mem_iov_user). */
 int64_t sys_build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
                          uint64_t cap, struct iovec *iov, int *niov)
 {
+    for (int i = 0; i < nseg; i++)
+        if (!mem_access_ok(seg[i].iov_base, seg[i].iov_len)) {
+            iov[0].iov_base = mem_fault_ptr(seg[i].iov_base, seg[i].iov_len);
+            iov[0].iov_len = (size_t)seg[i].iov_len;
+            *niov = 1;
+            return 0;
+        }
     uint64_t total = 0;
     int n = 0;
     for (int i = 0; i < nseg && n < IOV_CAP && total < cap; i++) {
         uint64_t len = seg[i].iov_len < cap - total ? seg[i].iov_len : cap - total;
         if (!len)
             continue;
-        int k = mem_iov(m, seg[i].iov_base, len, prot, iov + n, IOV_CAP - n);
-        if (k < 0) {
-            if (total == 0)
-                return -EFAULT;
-            break;
-        }
+        int k = mem_iov_user(m, seg[i].iov_base, len, prot, iov + n, IOV_CAP - n);
         uint64_t got = iov_bytes(iov + n, k);
         n += k;
         total += got;
-        if (got < len)
-            break;
+        if (got < len || (k && mem_is_stand_in(iov[n - 1].iov_base)))
+            break;   /* the copy stops at the first fault */
     }
     *niov = n;
     return (int64_t)total;
@@ -147,10 +183,19 @@ static int64_t write_segments(struct emu *e, int fd, const struct linux_iovec *s
     return sys_host(off < 0 ? writev(fd, iov, n) : pwritev(fd, iov, n, off));
 }
 
+/* Bytes the guest asks for: a read of none never waits (pipe_read returns at once). */
+static uint64_t seg_bytes(const struct linux_iovec *seg, int nseg)
+{
+    uint64_t sum = 0;
+    for (int i = 0; i < nseg; i++)
+        sum |= seg[i].iov_len;
+    return sum;
+}
+
 static int64_t do_read(struct emu *e, struct thread *t, int fd, const struct linux_iovec *seg,
                        int nseg)
 {
-    if (sys_fd_would_block(fd, POLLIN))
+    if (seg_bytes(seg, nseg) && sys_fd_would_block(fd, POLLIN))
         return sys_block_on_fd(t, fd, POLLIN, -1, 0);
     return read_segments(e, fd, seg, nseg, -1);
 }
@@ -158,7 +203,7 @@ static int64_t do_read(struct emu *e, struct thread *t, int fd, const struct lin
 static int64_t do_write(struct emu *e, struct thread *t, int fd, const struct linux_iovec *seg,
                         int nseg, int64_t off)
 {
-    if (off < 0 && sys_fd_would_block(fd, POLLOUT))
+    if (off < 0 && seg_bytes(seg, nseg) && sys_fd_would_block(fd, POLLOUT))
         return sys_block_on_fd(t, fd, POLLOUT, -1, 0);
     int is_sock;
     int64_t r = write_segments(e, fd, seg, nseg, off, &is_sock);
@@ -170,15 +215,35 @@ static int64_t do_write(struct emu *e, struct thread *t, int fd, const struct li
     return r;
 }
 
+/* read/write/pread64/pwrite64 of 0 bytes still ask the file, after the mode checks and
+ * access_ok (vfs_read in fs/read_write.c has no shortcut: a directory says -EISDIR, an eventfd
+ * -EINVAL), while readv of nothing returns 0 before the file is asked (vfs_iter_read): so they
+ * are made with the plain host calls, with no memory to access. Sockets keep their path, which
+ * sends without SIGPIPE to goemu. */
+static int zero_length(int fd, int write)
+{
+    struct stat st;
+    return !write || fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode);
+}
+
+static void *zero_length_buffer(uint64_t addr)
+{
+    return mem_access_ok(addr, 0) ? NULL : mem_fault_ptr(addr, 0);
+}
+
 int64_t sys_read(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct linux_iovec seg = {a[1], a[2]};
+    if (!a[2] && zero_length(arg_int(a[0]), 0))
+        return sys_host(read(arg_int(a[0]), zero_length_buffer(a[1]), 0));
     return do_read(e, t, arg_int(a[0]), &seg, 1);
 }
 
 int64_t sys_write(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct linux_iovec seg = {a[1], a[2]};
+    if (!a[2] && zero_length(arg_int(a[0]), 1))
+        return sys_host(write(arg_int(a[0]), zero_length_buffer(a[1]), 0));
     return do_write(e, t, arg_int(a[0]), &seg, 1, -1);
 }
 
@@ -187,6 +252,8 @@ int64_t sys_pread64(struct emu *e, struct thread *t, const uint64_t a[6])
     struct linux_iovec seg = {a[1], a[2]};
     if ((int64_t)a[3] < 0)
         return -EINVAL;
+    if (!a[2])
+        return sys_host(pread(arg_int(a[0]), zero_length_buffer(a[1]), 0, (off_t)a[3]));
     return read_segments(e, arg_int(a[0]), &seg, 1, (int64_t)a[3]);
 }
 
@@ -195,38 +262,46 @@ int64_t sys_pwrite64(struct emu *e, struct thread *t, const uint64_t a[6])
     struct linux_iovec seg = {a[1], a[2]};
     if ((int64_t)a[3] < 0)
         return -EINVAL;
+    if (!a[2])
+        return sys_host(pwrite(arg_int(a[0]), zero_length_buffer(a[1]), 0, (off_t)a[3]));
     return do_write(e, t, arg_int(a[0]), &seg, 1, (int64_t)a[3]);
 }
 
-/* Reads the guest iovec array: its count, or -EINVAL (count outside [0, UIO_MAXIOV], a length
- * that would overflow ssize_t) or -EFAULT (man 2 readv, ERRORS). */
-static int read_guest_iovecs(struct emu *e, uint64_t addr, int count, struct linux_iovec *seg)
+/* Reads the guest iovec array (count is the full register: vlen is an unsigned long): the
+ * count, or -1 when it is over UIO_MAXIOV or cannot be read. Each segment's length is checked
+ * with its address (sys_build_iov). */
+static int read_guest_iovecs(struct emu *e, uint64_t addr, uint64_t count, struct linux_iovec *seg)
 {
-    if (count < 0 || count > LINUX_UIO_MAXIOV)
-        return -EINVAL;
+    if (count > LINUX_UIO_MAXIOV)
+        return -1;
     if (count && mem_copy_from(&e->mem, seg, addr, (size_t)count * sizeof(*seg)))
-        return -EFAULT;
-    uint64_t sum = 0;
-    for (int i = 0; i < count; i++) {
-        if (seg[i].iov_len > (uint64_t)INT64_MAX - sum)
-            return -EINVAL;
-        sum += seg[i].iov_len;
-    }
-    return count;
+        return -1;
+    return (int)count;
+}
+
+/* A vector the guest cannot give: the host's readv/writev is asked with a stand-in for it, so
+ * that its fd and mode checks come before -EINVAL for the count and -EFAULT for the array, as
+ * in vfs_readv (fs/read_write.c: fdget_pos, FMODE_READ, then import_iovec). */
+static int64_t bad_vector(int fd, uint64_t addr, uint64_t count, long nr)
+{
+    void *p = count > LINUX_UIO_MAXIOV ? NULL : mem_fault_ptr(addr, count * sizeof(struct linux_iovec));
+    return sys_host(syscall(nr, fd, p, count));
 }
 
 int64_t sys_readv(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct linux_iovec seg[LINUX_UIO_MAXIOV];
-    int n = read_guest_iovecs(e, a[1], arg_int(a[2]), seg);
-    return n < 0 ? n : do_read(e, t, arg_int(a[0]), seg, n);
+    int n = read_guest_iovecs(e, a[1], a[2], seg);
+    return n < 0 ? bad_vector(arg_int(a[0]), a[1], a[2], SYS_readv)
+                 : do_read(e, t, arg_int(a[0]), seg, n);
 }
 
 int64_t sys_writev(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct linux_iovec seg[LINUX_UIO_MAXIOV];
-    int n = read_guest_iovecs(e, a[1], arg_int(a[2]), seg);
-    return n < 0 ? n : do_write(e, t, arg_int(a[0]), seg, n, -1);
+    int n = read_guest_iovecs(e, a[1], a[2], seg);
+    return n < 0 ? bad_vector(arg_int(a[0]), a[1], a[2], SYS_writev)
+                 : do_write(e, t, arg_int(a[0]), seg, n, -1);
 }
 
 /* ---- opening, closing, duplicating --------------------------------------------------- */
@@ -270,6 +345,9 @@ static int64_t do_openat(struct emu *e, struct thread *t, int dirfd, uint64_t pa
 {
     char p[LINUX_PATH_MAX];
     int64_t r = guest_path_raw(e, path, p);
+    const char *bad = r ? unreadable_path(e, path, r) : NULL;
+    if (bad)   /* build_open_flags (fs/open.c) says -EINVAL before getname */
+        return sys_host(syscall(SYS_openat, dirfd, bad, flags, (mode_t)mode));
     if (r)
         return r;
     if ((r = deny_exe_write(e, t, dirfd, p, flags)))
@@ -301,14 +379,41 @@ int64_t sys_dup(struct emu *e, struct thread *t, const uint64_t a[6])
     return sys_host(dup(arg_int(a[0])));
 }
 
+/* A dup2/dup3/F_DUPFD target the guest may use (below its soft RLIMIT_NOFILE) that goemu's
+ * block holds: the block moves up first. Targets at or above the guest's limit stay at or
+ * above the host's soft limit, where the kernel refuses them (EBADF, EINVAL: man 2 dup). */
+static void make_room(struct emu *e, int fd)
+{
+    uint64_t soft, hard;
+    fds_guest_limit(&soft, &hard);
+    if (fds_private(fd) && (uint64_t)fd < soft)
+        sys_fd_grow(e, (uint64_t)fd + 1);
+}
+
 int64_t sys_dup2(struct emu *e, struct thread *t, const uint64_t a[6])
 {
+    make_room(e, arg_int(a[1]));
     return sys_host(dup2(arg_int(a[0]), arg_int(a[1])));
 }
 
 int64_t sys_dup3(struct emu *e, struct thread *t, const uint64_t a[6])
 {
+    make_room(e, arg_int(a[1]));
     return sys_host(dup3(arg_int(a[0]), arg_int(a[1]), arg_int(a[2])));
+}
+
+/* close_range(first, last, flags) (fs/file.c, man 2 close_range): the range stops below
+ * goemu's block, where no guest fd is. */
+int64_t sys_close_range(struct emu *e, struct thread *t, const uint64_t a[6])
+{
+    unsigned first = arg_uint(a[0]), last = arg_uint(a[1]), flags = arg_uint(a[2]);
+    if (flags & ~(LINUX_CLOSE_RANGE_UNSHARE | LINUX_CLOSE_RANGE_CLOEXEC) || first > last)
+        return -EINVAL;
+    if (first >= (unsigned)fds_lo)
+        return 0;
+    if (last >= (unsigned)fds_lo)
+        last = (unsigned)fds_lo - 1;
+    return sys_host(syscall(SYS_close_range, first, last, flags));
 }
 
 /* Writes the two new fds; on a bad pointer closes them, as Linux installs them only after
@@ -356,12 +461,14 @@ int64_t sys_eventfd(struct emu *e, struct thread *t, const uint64_t a[6])
 static int64_t fcntl_lock(struct emu *e, struct thread *t, int fd, int cmd, uint64_t addr)
 {
     struct linux_flock gl;
-    if (mem_copy_from(&e->mem, &gl, addr, sizeof(gl)))
-        return -EFAULT;
-    struct flock hl = {.l_type = gl.l_type, .l_whence = gl.l_whence, .l_start = gl.l_start,
-                       .l_len = gl.l_len, .l_pid = gl.l_pid};
     int wait = cmd == F_SETLKW || cmd == F_OFD_SETLKW;
     int hcmd = cmd == F_SETLKW ? F_SETLK : cmd == F_OFD_SETLKW ? F_OFD_SETLK : cmd;
+    /* The fd is looked at before the lock is copied (do_fcntl, fs/fcntl.c: -EBADF for no fd,
+     * or an O_PATH one): a lock the guest cannot give reaches the host as a stand-in. */
+    if (mem_copy_from(&e->mem, &gl, addr, sizeof(gl)))
+        return sys_host(syscall(SYS_fcntl, fd, hcmd, mem_fault_ptr(addr, sizeof(gl))));
+    struct flock hl = {.l_type = gl.l_type, .l_whence = gl.l_whence, .l_start = gl.l_start,
+                       .l_len = gl.l_len, .l_pid = gl.l_pid};
     if (fcntl(fd, hcmd, &hl) < 0) {
         if (wait && (errno == EAGAIN || errno == EACCES))
             return sys_block_on_fd(t, fd, POLLIN | POLLOUT, -1, 0);
@@ -383,6 +490,8 @@ int64_t sys_fcntl(struct emu *e, struct thread *t, const uint64_t a[6])
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
+        make_room(e, arg_int(a[2]));
+        return sys_host(fcntl(fd, cmd, arg_int(a[2])));
     case F_SETFD:
     case F_SETFL:
     case F_SETPIPE_SZ:
@@ -418,8 +527,10 @@ static int64_t ioctl_out(struct emu *e, int fd, unsigned long req, uint64_t addr
 static int64_t ioctl_in(struct emu *e, int fd, unsigned long req, uint64_t addr, void *buf,
                         size_t size)
 {
+    /* The fd and the file's own ioctl come first (a file without TCSETS says -ENOTTY without
+     * reading): an argument the guest cannot give reaches the host as a stand-in. */
     if (mem_copy_from(&e->mem, buf, addr, size))
-        return -EFAULT;
+        return sys_host(syscall(SYS_ioctl, fd, req, mem_fault_ptr(addr, size)));
     return sys_host(ioctl(fd, req, buf));
 }
 
@@ -477,10 +588,13 @@ static int64_t do_fstatat(struct emu *e, int dirfd, uint64_t path, uint64_t buf,
         p[0] = 0;
     else {
         int64_t r = guest_path(e, path, p, !(flags & AT_SYMLINK_NOFOLLOW));
+        const char *bad = r ? unreadable_path(e, path, r) : NULL;
+        if (bad)
+            return sys_host(syscall(SYS_newfstatat, dirfd, bad, &st, flags));
         if (r)
             return r;
     }
-    int r = fstatat(dirfd, p, &st, flags);
+    int r = (int)syscall(SYS_newfstatat, dirfd, p, &st, flags);
     return return_stat(e, buf, r, &st);
 }
 
@@ -506,32 +620,55 @@ int64_t sys_lseek(struct emu *e, struct thread *t, const uint64_t a[6])
     return sys_host(lseek(arg_int(a[0]), (off_t)a[1], (int)arg_uint(a[2])));
 }
 
-/* The dirent64 stream has the same layout for host and guest (struct linux_dirent64), so the
- * host kernel writes straight into the guest buffer's first contiguous run. */
+/* Copies the entries of buf[0, n) to the guest one by one, as filldir64 (fs/readdir.c) writes
+ * each with its own user access: the bytes of the entries that fit, up to the first that does
+ * not. When one does not, the directory is put back at that entry (its predecessor's d_off, or
+ * where it was before the call), where Linux's position stays. */
+static int64_t entries_to_guest(struct emu *e, int fd, uint64_t addr, const uint8_t *buf,
+                                int64_t n, off_t before)
+{
+    int64_t done = 0;
+    off_t next = before;
+    while (done < n) {
+        struct linux_dirent64 d;
+        memcpy(&d, buf + done, sizeof(d));
+        if (!d.d_reclen || mem_copy_to(&e->mem, addr + (uint64_t)done, buf + done, d.d_reclen))
+            break;
+        done += d.d_reclen;
+        next = (off_t)d.d_off;
+    }
+    if (done < n)
+        lseek(fd, next, SEEK_SET);
+    return done ? done : -EFAULT;
+}
+
+/* The dirent64 stream has the same layout for host and guest (struct linux_dirent64). The host
+ * fills a buffer of goemu's, so that it makes every check in Linux's order (-EBADF, -ENOTDIR,
+ * -EINVAL for a buffer too small for the first entry, 0 at the end: nothing is written then,
+ * whatever the guest's pointer), and the entries go to the guest as Linux writes them. */
 int64_t sys_getdents64(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     size_t count = arg_uint(a[2]);
     if (count > (1u << 20))
         count = 1u << 20;   /* fewer entries per call, never a different result */
-    struct iovec iov;
-    int k = mem_iov(&e->mem, a[1], count, GPROT_WRITE, &iov, 1);
-    if (k < 0)
-        return -EFAULT;
-    if (k == 0) {
-        iov.iov_base = NULL;
-        iov.iov_len = 0;
-    }
+    uint8_t *buf = malloc(count ? count : 1);
+    if (!buf)
+        return -ENOMEM;
     int fd = arg_int(a[0]);
     int fddir = procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_FDDIR;
-    for (;;) {
-        int64_t n = sys_host(syscall(SYS_getdents64, fd, iov.iov_base, iov.iov_len));
-        if (!fddir || n <= 0)
-            return n;
-        /* The guest's fd/ directory lists none of goemu's private fds (procfs.c). */
-        n = procfs_filter_fddir(iov.iov_base, n);
-        if (n > 0)
-            return n;
-    }
+    int64_t got, n;
+    do {
+        off_t before = lseek(fd, 0, SEEK_CUR);
+        n = got = sys_host(syscall(SYS_getdents64, fd, buf, count));
+        /* The guest's fd/ directory lists none of goemu's private fds (procfs.c): when a
+         * whole batch was goemu's, the next one is read. */
+        if (n > 0 && fddir)
+            n = procfs_filter_fddir(buf, n);
+        if (n > 0 && mem_copy_to(&e->mem, a[1], buf, (size_t)n))
+            n = entries_to_guest(e, fd, a[1], buf, n, before);
+    } while (n == 0 && got > 0);
+    free(buf);
+    return n;
 }
 
 /* readlink of the guest's /proc links is procfs.c's: /proc/self/exe names the guest binary
@@ -544,6 +681,9 @@ static int64_t do_readlinkat(struct emu *e, struct thread *t, int dirfd, uint64_
     if (bufsiz <= 0)
         return -EINVAL;
     int64_t r = guest_path_raw(e, path, p);
+    const char *bad = r ? unreadable_path(e, path, r) : NULL;
+    if (bad)
+        return sys_host(syscall(SYS_readlinkat, dirfd, bad, target, sizeof(target)));
     if (r)
         return r;
     ssize_t n = procfs_readlink(e, t, p, target, sizeof(target));
@@ -575,6 +715,10 @@ static int64_t do_faccessat(struct emu *e, int dirfd, uint64_t path, int mode, i
 {
     char p[LINUX_PATH_MAX];
     int64_t r = guest_path(e, path, p, !(flags & AT_SYMLINK_NOFOLLOW));
+    const char *bad = r ? unreadable_path(e, path, r) : NULL;
+    if (bad)   /* do_faccessat (fs/open.c) checks mode and flags first */
+        return sys_host(flags ? syscall(SYS_faccessat2, dirfd, bad, mode, flags)
+                              : syscall(SYS_faccessat, dirfd, bad, mode));
     if (r)
         return r;
     /* The raw syscalls: glibc's faccessat emulates flags itself. */
@@ -607,6 +751,9 @@ int64_t sys_fchmodat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char p[LINUX_PATH_MAX];
     int64_t r = guest_path(e, a[1], p, 1);
+    const char *bad = r ? unreadable_path(e, a[1], r) : NULL;
+    if (bad)
+        return sys_host(syscall(SYS_fchmodat, arg_int(a[0]), bad, (mode_t)arg_uint(a[2])));
     if (r)
         return r;
     return sys_host(syscall(SYS_fchmodat, arg_int(a[0]), p, (mode_t)arg_uint(a[2])));
@@ -622,30 +769,35 @@ int64_t sys_umask(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_utimensat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char p[LINUX_PATH_MAX];
+    const char *hp = a[1] ? p : NULL;
     struct linux_timespec g[2];
     struct timespec h[2];
-    if (a[1]) {
-        int64_t r = guest_path(e, a[1], p, !(arg_int(a[3]) & AT_SYMLINK_NOFOLLOW));
-        if (r)
-            return r;
-    }
+    /* The times are read first, the path after the flags and times are checked (do_utimes,
+     * fs/utimes.c): an unreadable path reaches the host as a stand-in. */
     if (a[2]) {
         if (mem_copy_from(&e->mem, g, a[2], sizeof(g)))
             return -EFAULT;
         for (int i = 0; i < 2; i++)
             h[i] = (struct timespec){.tv_sec = g[i].tv_sec, .tv_nsec = g[i].tv_nsec};
     }
-    return sys_host(syscall(SYS_utimensat, arg_int(a[0]), a[1] ? p : NULL, a[2] ? h : NULL,
-                            arg_int(a[3])));
+    if (a[1]) {
+        int64_t r = guest_path(e, a[1], p, !(arg_int(a[3]) & AT_SYMLINK_NOFOLLOW));
+        if (r && !(hp = unreadable_path(e, a[1], r)))
+            return r;
+    }
+    return sys_host(syscall(SYS_utimensat, arg_int(a[0]), hp, a[2] ? h : NULL, arg_int(a[3])));
 }
 
 /* ---- directory entries ---------------------------------------------------------------- */
 
+/* The calls below make the host call even when the guest's path cannot be read (with
+ * sys_host_path's stand-in), since Linux checks their flags first: do_unlinkat, do_renameat2,
+ * do_linkat (fs/namei.c) look at flags before the names getname already failed on. */
 static int64_t do_unlinkat(struct emu *e, int dirfd, uint64_t path, int flags)
 {
     char p[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, path, p);
-    return r ? r : sys_host(unlinkat(dirfd, p, flags));
+    int64_t r;
+    return sys_host(syscall(SYS_unlinkat, dirfd, sys_host_path(e, path, p, &r), flags));
 }
 
 int64_t sys_unlinkat(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -666,8 +818,8 @@ int64_t sys_rmdir(struct emu *e, struct thread *t, const uint64_t a[6])
 static int64_t do_mkdirat(struct emu *e, int dirfd, uint64_t path, unsigned mode)
 {
     char p[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, path, p);
-    return r ? r : sys_host(mkdirat(dirfd, p, (mode_t)mode));
+    int64_t r;
+    return sys_host(syscall(SYS_mkdirat, dirfd, sys_host_path(e, path, p, &r), (mode_t)mode));
 }
 
 int64_t sys_mkdirat(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -684,14 +836,10 @@ static int64_t do_renameat2(struct emu *e, int olddir, uint64_t oldp, int newdir
                             unsigned flags)
 {
     char o[LINUX_PATH_MAX], n[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, oldp, o);
-    if (!r)
-        r = sys_read_path(e, newp, n);
-    if (r)
-        return r;
-    if (flags)
-        return sys_host(syscall(SYS_renameat2, olddir, o, newdir, n, flags));
-    return sys_host(renameat(olddir, o, newdir, n));
+    int64_t r;
+    const char *ho = sys_host_path(e, oldp, o, &r), *hn = sys_host_path(e, newp, n, &r);
+    return sys_host(flags ? syscall(SYS_renameat2, olddir, ho, newdir, hn, flags)
+                          : syscall(SYS_renameat, olddir, ho, newdir, hn));
 }
 
 int64_t sys_renameat2(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -712,19 +860,17 @@ int64_t sys_rename(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_linkat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char o[LINUX_PATH_MAX], n[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[1], o);
-    if (!r)
-        r = sys_read_path(e, a[3], n);
-    return r ? r : sys_host(linkat(arg_int(a[0]), o, arg_int(a[2]), n, arg_int(a[4])));
+    int64_t r;
+    const char *ho = sys_host_path(e, a[1], o, &r), *hn = sys_host_path(e, a[3], n, &r);
+    return sys_host(syscall(SYS_linkat, arg_int(a[0]), ho, arg_int(a[2]), hn, arg_int(a[4])));
 }
 
 int64_t sys_symlinkat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char target[LINUX_PATH_MAX], n[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[0], target);
-    if (!r)
-        r = sys_read_path(e, a[2], n);
-    return r ? r : sys_host(symlinkat(target, arg_int(a[1]), n));
+    int64_t r;
+    const char *ht = sys_host_path(e, a[0], target, &r), *hn = sys_host_path(e, a[2], n, &r);
+    return sys_host(syscall(SYS_symlinkat, ht, arg_int(a[1]), hn));
 }
 
 /* ---- working directory and file contents ---------------------------------------------- */
@@ -744,8 +890,8 @@ int64_t sys_getcwd(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_chdir(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char p[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[0], p);
-    return r ? r : sys_host(chdir(p));
+    int64_t r;
+    return sys_host(syscall(SYS_chdir, sys_host_path(e, a[0], p, &r)));
 }
 
 int64_t sys_fchdir(struct emu *e, struct thread *t, const uint64_t a[6])

@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
@@ -26,29 +27,30 @@ int64_t sys_flock(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_truncate(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char path[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[0], path);
-    if (r < 0)
-        return r;
+    int64_t r;
+    /* An unreadable path goes to the host as a stand-in (sys_host_path): do_sys_truncate
+     * (fs/open.c) checks the length before it reads the path. */
+    const char *hp = sys_host_path(e, a[0], path, &r);
     /* The running guest executable is not to be truncated (handle_truncate's
      * get_write_access, fs/namei.c): ETXTBSY, as for open with O_TRUNC. */
     struct stat st;
-    if (stat(path, &st) == 0 && is_guest_exe(e, &st))
+    if (!r && stat(path, &st) == 0 && is_guest_exe(e, &st))
         return -ETXTBSY;
-    return sys_host(truncate(path, (off_t)a[1]));
+    return sys_host(syscall(SYS_truncate, hp, (off_t)a[1]));
 }
 
 int64_t sys_chown(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char path[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[0], path);
-    return r < 0 ? r : sys_host(chown(path, arg_uint(a[1]), arg_uint(a[2])));
+    int64_t r;
+    return sys_host(syscall(SYS_chown, sys_host_path(e, a[0], path, &r), arg_uint(a[1]), arg_uint(a[2])));
 }
 
 int64_t sys_lchown(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char path[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[0], path);
-    return r < 0 ? r : sys_host(lchown(path, arg_uint(a[1]), arg_uint(a[2])));
+    int64_t r;
+    return sys_host(syscall(SYS_lchown, sys_host_path(e, a[0], path, &r), arg_uint(a[1]), arg_uint(a[2])));
 }
 
 int64_t sys_fchown(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -59,16 +61,18 @@ int64_t sys_fchown(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_fchownat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char path[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[1], path);
-    return r < 0 ? r : sys_host(fchownat(arg_int(a[0]), path, arg_uint(a[2]), arg_uint(a[3]),
-                                         arg_int(a[4])));
+    int64_t r;
+    /* do_fchownat (fs/open.c) checks the flags before the path. */
+    return sys_host(syscall(SYS_fchownat, arg_int(a[0]), sys_host_path(e, a[1], path, &r),
+                            arg_uint(a[2]), arg_uint(a[3]), arg_int(a[4])));
 }
 
 int64_t sys_mknodat(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     char path[LINUX_PATH_MAX];
-    int64_t r = sys_read_path(e, a[1], path);
-    return r < 0 ? r : sys_host(mknodat(arg_int(a[0]), path, arg_uint(a[2]), (dev_t)arg_uint(a[3])));
+    int64_t r;
+    return sys_host(syscall(SYS_mknodat, arg_int(a[0]), sys_host_path(e, a[1], path, &r),
+                            arg_uint(a[2]), arg_uint(a[3])));
 }
 
 int64_t sys_mknod(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -110,29 +114,32 @@ int64_t sys_sendfile(struct emu *e, struct thread *t, const uint64_t a[6])
  * loff_t *off_out, len, flags). Both guest offsets are copied in and back out. */
 typedef ssize_t copy_fn(int, loff_t *, int, loff_t *, size_t, unsigned);
 
-static int64_t two_offset_copy(struct emu *e, const uint64_t a[6], copy_fn *fn)
+static int64_t two_offset_copy(struct emu *e, const uint64_t a[6], copy_fn *fn, long nr)
 {
     loff_t oin, oout, *pin, *pout;
-    int64_t r = off_in(e, a[1], &oin, &pin);
-    if (r == 0)
-        r = off_in(e, a[3], &oout, &pout);
-    if (r < 0)
-        return r;
-    r = sys_host(fn(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4], arg_uint(a[5])));
+    int64_t rin = off_in(e, a[1], &oin, &pin), rout = off_in(e, a[3], &oout, &pout);
+    /* Both fds are looked up before an offset is read (copy_file_range in fs/read_write.c,
+     * splice in fs/splice.c), and the offsets before anything moves: an offset the guest cannot
+     * give reaches the host as a stand-in, which it fails on in its own order. */
+    if (rin || rout)
+        return sys_host(syscall(nr, arg_int(a[0]), rin ? mem_fault_ptr(a[1], sizeof(oin)) : pin,
+                                arg_int(a[2]), rout ? mem_fault_ptr(a[3], sizeof(oout)) : pout,
+                                (size_t)a[4], arg_uint(a[5])));   /* raw: no libc look */
+    int64_t r = sys_host(fn(arg_int(a[0]), pin, arg_int(a[2]), pout, (size_t)a[4], arg_uint(a[5])));
     r = off_out(e, a[1], &oin, r);
     return off_out(e, a[3], &oout, r);
 }
 
 int64_t sys_copy_file_range(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return two_offset_copy(e, a, copy_file_range);
+    return two_offset_copy(e, a, copy_file_range, SYS_copy_file_range);
 }
 
 /* Go's net package splices through non-blocking pipes (SPLICE_F_NONBLOCK); a blocking splice
  * stays host-blocking: documented limitation. */
 int64_t sys_splice(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return two_offset_copy(e, a, splice);
+    return two_offset_copy(e, a, splice, SYS_splice);
 }
 
 int64_t sys_fallocate(struct emu *e, struct thread *t, const uint64_t a[6])

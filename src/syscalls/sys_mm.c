@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
 /* vm.mmap_min_addr's default: MAP_FIXED below it is -EPERM (security_mmap_addr). */
@@ -30,7 +31,7 @@ static int overcommit_mode(void)
 {
     static int mode = -1;
     if (mode < 0) {
-        FILE *f = fopen("/proc/sys/vm/overcommit_memory", "r");
+        FILE *f = fds_fopen("/proc/sys/vm/overcommit_memory");
         if (!f || fscanf(f, "%d", &mode) != 1 || mode < 0 || mode > 2)
             mode = 0;
         if (f)
@@ -42,7 +43,7 @@ static int overcommit_mode(void)
 /* One field of the host's /proc/meminfo in bytes, or ~0 when missing. */
 static uint64_t meminfo(const char *key)
 {
-    FILE *f = fopen("/proc/meminfo", "r");
+    FILE *f = fds_fopen("/proc/meminfo");
     char line[128];
     uint64_t kb = ~0ull / 1024, n;
     size_t k = strlen(key);
@@ -97,20 +98,23 @@ static int may_expand_vm(const struct mem *m, uint64_t at, uint64_t len)
 
 /* ---- mmap ------------------------------------------------------------------------------ */
 
-/* The checks Linux makes on a file before mapping it (man 2 mmap, ERRORS); *writable says
- * whether a shared mapping of it may ever be written (the fd is O_RDWR). */
+/* The checks Linux makes on a file before mapping it, in do_mmap's order (mm/mmap.c): no fd
+ * (an O_PATH one counts as none) is -EBADF, a shared writable mapping of a file not open for
+ * writing and any mapping of one not open for reading -EACCES, a file that cannot be mapped
+ * (only regular files can be, here) -ENODEV. *writable says whether a shared mapping of it
+ * may ever be written (the fd is O_RDWR). */
 static int64_t check_file_mapping(int fd, int type, int prot, struct stat *st, int *writable)
 {
-    if (fstat(fd, st) < 0)
-        return -EBADF;
-    if (!S_ISREG(st->st_mode))
-        return -ENODEV;
     int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY)
-        return -EACCES;
+    if (fl < 0 || (fl & O_PATH) || fstat(fd, st) < 0)
+        return -EBADF;
     *writable = (fl & O_ACCMODE) == O_RDWR;
     if (type != LINUX_MAP_PRIVATE && (prot & GPROT_WRITE) && !*writable)
         return -EACCES;
+    if ((fl & O_ACCMODE) == O_WRONLY)
+        return -EACCES;
+    if (!S_ISREG(st->st_mode))
+        return -ENODEV;
     return 0;
 }
 
@@ -265,8 +269,9 @@ int64_t sys_munmap(struct emu *e, struct thread *t, const uint64_t a[6])
 
 int64_t sys_mprotect(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    /* PROT_GROWSDOWN/GROWSUP (0x01000000/0x02000000) are accepted and ignored. */
-    const int grows = 0x03000000;
+    /* PROT_GROWSDOWN/GROWSUP (0x01000000/0x02000000) are accepted and ignored, and so is
+     * PROT_SEM (0x8), which x86 allows (arch_validate_prot, include/linux/mman.h). */
+    const int grows = 0x03000000 | 0x8;
     uint64_t addr = a[0], len = a[1];
     int prot = arg_int(a[2]);
     if ((addr & GUEST_PAGE_MASK) || (prot & ~(GUEST_PROT_MASK | grows)))

@@ -3,13 +3,17 @@
  * package uses non-blocking sockets and its netpoller (epoll); a blocking socket that would
  * block parks the guest thread instead of the single host thread (sys_block_on_fd). */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
 /* sockaddr_storage is 128 bytes on Linux; longer addresses are -EINVAL (net/socket.c). */
@@ -40,27 +44,47 @@ static int64_t addr_from_guest(struct emu *e, uint64_t addr, uint64_t len, void 
 }
 
 /* Copies a host address of hlen bytes to the guest buffer whose capacity is at *lenp, and
- * stores the full length there, as accept/getsockname/recvfrom do (truncating silently). */
+ * stores the full length there, as move_addr_to_user (net/socket.c) does for accept,
+ * getsockname and recvfrom: the capacity is read first (-EFAULT), cut to hlen, then a negative
+ * one is -EINVAL; nothing is copied for 0, so a NULL address with capacity 0 is fine. */
 static int64_t addr_to_guest(struct emu *e, uint64_t addr, uint64_t lenp, const void *buf,
                              socklen_t hlen)
 {
-    if (!addr || !lenp)
-        return 0;
     int32_t cap;
     if (mem_copy_from(&e->mem, &cap, lenp, 4))
         return -EFAULT;
+    if (cap > (int32_t)hlen)
+        cap = (int32_t)hlen;
     if (cap < 0)
         return -EINVAL;
-    uint32_t n = hlen < (uint32_t)cap ? hlen : (uint32_t)cap;
-    if (mem_copy_to(&e->mem, addr, buf, n) || mem_copy_to(&e->mem, lenp, &hlen, 4))
+    if (cap && mem_copy_to(&e->mem, addr, buf, (size_t)cap))
         return -EFAULT;
-    return 0;
+    return mem_copy_to(&e->mem, lenp, &hlen, 4) ? -EFAULT : 0;
 }
 
-/* Blocking sockets that are not ready park the guest thread (the call re-executes). */
+/* err, an error goemu found in the caller's memory or arguments, unless the fd's comes first:
+ * fdget and sockfd_lookup_light (net/socket.c), which the socket calls make before they read
+ * anything from the caller, say -EBADF for no open fd (an O_PATH fd is none to fdget), and,
+ * when socket is set, -ENOTSOCK for a file that is not a socket. Asked only when there is an
+ * error to order, so a call that works costs nothing more; otherwise the host checks the fd. */
+static int64_t sock_first(int fd, int socket, int64_t err)
+{
+    struct stat st;
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (fl & O_PATH))
+        return -EBADF;
+    if (socket && (fstat(fd, &st) < 0 || !S_ISSOCK(st.st_mode)))
+        return -ENOTSOCK;
+    return err;
+}
+
+/* Blocking sockets that are not ready park the guest thread (the call re-executes). Anything
+ * but a socket answers at once: -ENOTSOCK from sockfd_lookup_light (net/socket.c), even for an
+ * empty pipe that poll calls "not ready". */
 static int would_block(int fd, short events)
 {
-    return sys_fd_would_block(fd, events);
+    struct stat st;
+    return sys_fd_would_block(fd, events) && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
 int64_t sys_socket(struct emu *e, struct thread *t, const uint64_t a[6])
@@ -82,13 +106,15 @@ int64_t sys_socketpair(struct emu *e, struct thread *t, const uint64_t a[6])
     return 0;
 }
 
+/* bind looks the socket up before it copies the address; connect only gets the file
+ * (__sys_bind, __sys_connect in net/socket.c). */
 static int64_t addr_call(struct emu *e, const uint64_t a[6],
                          int (*fn)(int, const struct sockaddr *, socklen_t))
 {
     unsigned char buf[SOCKADDR_MAX];
     int64_t n = addr_from_guest(e, a[1], a[2], buf);
     if (n < 0)
-        return n;
+        return sock_first(arg_int(a[0]), fn == bind, n);
     return sys_host(fn(arg_int(a[0]), (const struct sockaddr *)buf, (socklen_t)n));
 }
 
@@ -120,7 +146,8 @@ static int64_t do_accept(struct emu *e, struct thread *t, const uint64_t a[6], i
     int64_t r = sys_host(accept4(fd, (struct sockaddr *)buf, &len, flags));
     if (r < 0)
         return r;
-    int64_t w = addr_to_guest(e, a[1], a[2], buf, len);
+    /* The new file is dropped when the address cannot be stored (do_accept, net/socket.c). */
+    int64_t w = a[1] ? addr_to_guest(e, a[1], a[2], buf, len) : 0;
     if (w < 0) {
         close((int)r);
         return w;
@@ -146,8 +173,6 @@ static int64_t name_call(struct emu *e, const uint64_t a[6],
     int64_t r = sys_host(fn(arg_int(a[0]), (struct sockaddr *)buf, &len));
     if (r < 0)
         return r;
-    if (!a[1] || !a[2])
-        return -EFAULT;
     return addr_to_guest(e, a[1], a[2], buf, len);
 }
 
@@ -197,6 +222,18 @@ struct linux_sock_filter {
 };
 _Static_assert(sizeof(struct linux_sock_fprog) == 16, "sock_fprog");
 
+/* A level goemu does not pass to the host: an AF_UNIX socket has no protocol options at all
+ * (unix_stream_ops and unix_dgram_ops have no setsockopt/getsockopt, so do_sock_setsockopt
+ * says -EOPNOTSUPP), anything else -ENOPROTOOPT. */
+static int64_t unaudited_level(int fd)
+{
+    int domain = 0;
+    socklen_t len = sizeof(domain);
+    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == AF_UNIX)
+        return -EOPNOTSUPP;
+    return -ENOPROTOOPT;
+}
+
 static int audited_level(int level)
 {
     switch (level) {
@@ -244,7 +281,7 @@ static int64_t setsockopt_fprog(struct emu *e, int fd, int level, int opt, uint6
     if (len != sizeof(g))
         return -EINVAL;
     if (mem_copy_from(&e->mem, &g, addr, sizeof(g)))
-        return -EFAULT;
+        return sys_host(syscall(SYS_setsockopt, fd, level, opt, mem_fault_ptr(addr, sizeof(g)), len));
     if (!g.filter || g.len == 0 || g.len > BPF_MAXINSNS_)
         return -EINVAL;
     if (mem_copy_from(&e->mem, prog, g.filter, (size_t)g.len * sizeof(prog[0])))
@@ -262,17 +299,24 @@ int64_t sys_setsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
     unsigned char buf[SOCKOPT_MAX];
     int fd = arg_int(a[0]), level = arg_int(a[1]), opt = arg_int(a[2]);
     uint32_t len = arg_uint(a[4]);
-    if (!audited_level(level) || untranslated(level, opt, 0))
-        return -ENOPROTOOPT;
+    /* __sys_setsockopt (net/socket.c): the socket, then a negative optlen, then the level. */
+    if ((int32_t)len < 0)
+        return sock_first(fd, 1, -EINVAL);
+    if (!audited_level(level))
+        return sock_first(fd, 1, unaudited_level(fd));
+    if (untranslated(level, opt, 0))
+        return sock_first(fd, 1, -ENOPROTOOPT);
     if ((level == SOL_SOCKET_ &&
          (opt == SO_ATTACH_FILTER_ || opt == SO_ATTACH_REUSEPORT_CBPF_)) ||
         (level == SOL_PACKET_ && opt == PACKET_FANOUT_DATA_ &&
          len == sizeof(struct linux_sock_fprog)))
         return setsockopt_fprog(e, fd, level, opt, a[3], len);
     if (len > sizeof(buf))
-        return -EINVAL;
+        return sock_first(fd, 1, -EINVAL);
+    /* An unreadable value: the host's option code checks the length first (sock_setsockopt:
+     * optlen < sizeof(int) is -EINVAL) and faults on the stand-in where Linux would. */
     if (len && mem_copy_from(&e->mem, buf, a[3], len))
-        return -EFAULT;
+        return sys_host(syscall(SYS_setsockopt, fd, level, opt, mem_fault_ptr(a[3], len), len));
     return sys_host(setsockopt(fd, level, opt, buf, len));
 }
 
@@ -296,16 +340,20 @@ int64_t sys_getsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
     unsigned char buf[SOCKOPT_MAX];
     int fd = arg_int(a[0]), level = arg_int(a[1]), opt = arg_int(a[2]);
     int32_t cap;
+    int64_t r;
+    /* __sys_getsockopt: the socket first. */
+    if (!audited_level(level))
+        return sock_first(fd, 1, unaudited_level(fd));
     if (mem_copy_from(&e->mem, &cap, a[4], 4))
-        return -EFAULT;
+        return sock_first(fd, 1, -EFAULT);
     if (cap < 0)
-        return -EINVAL;
-    if (!audited_level(level) || untranslated(level, opt, 1))
-        return -ENOPROTOOPT;
+        return sock_first(fd, 1, -EINVAL);
+    if (untranslated(level, opt, 1))
+        return sock_first(fd, 1, -ENOPROTOOPT);
     if (level == SOL_SOCKET_ && opt == SO_GET_FILTER_)
         return getsockopt_filter(e, fd, a[3], a[4], cap);
     socklen_t len = (uint32_t)cap < sizeof(buf) ? (socklen_t)cap : sizeof(buf);
-    int64_t r = sys_host(getsockopt(fd, level, opt, buf, &len));
+    r = sys_host(getsockopt(fd, level, opt, buf, &len));
     if (r < 0)
         return r;
     /* A few options report a needed length larger than the buffer: copy what is there. */
@@ -319,6 +367,48 @@ int64_t sys_getsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
 int64_t sys_shutdown(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     return sys_host(shutdown(arg_int(a[0]), arg_int(a[1])));
+}
+
+/* SCM_RIGHTS descriptors naming goemu's own fds are sent as fds that are not open: the
+ * host answers EBADF, as scm_fp_copy does (net/core/scm.c; dispatch.c screens arguments). */
+static void screen_rights(struct msghdr *h)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len < CMSG_LEN(0))
+            continue;
+        size_t off = (size_t)(CMSG_DATA(c) - (unsigned char *)h->msg_control);
+        size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        if (n > (h->msg_controllen - off) / sizeof(int))
+            n = (h->msg_controllen - off) / sizeof(int);
+        for (size_t i = 0; i < n; i++) {
+            int fd, closed = FDS_CLOSED;
+            memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
+            if (fds_private(fd))
+                memcpy(CMSG_DATA(c) + i * sizeof(int), &closed, sizeof(closed));
+        }
+    }
+}
+
+/* Received descriptors get the lowest free numbers below the host's soft limit, which is
+ * goemu's block while the guest's limit is higher; the kernel drops what does not fit
+ * (MSG_CTRUNC, scm_detach_fds). So before a receive that could carry n fds (at most
+ * SCM_MAX_FD per message), the block moves up unless n numbers are free below it. */
+static void room_for_rights(struct emu *e, int fd, uint64_t controllen)
+{
+    if (!fds_can_grow() || controllen < CMSG_LEN(sizeof(int)))
+        return;
+    uint64_t n = (controllen - CMSG_LEN(0)) / sizeof(int);
+    if (n > 253)   /* SCM_MAX_FD, include/net/scm.h */
+        n = 253;
+    int low = fcntl(fd, F_DUPFD_CLOEXEC, 0);   /* the lowest free number */
+    if (low < 0 && errno != EMFILE)
+        return;   /* not an fd: recvmsg says so */
+    if (low >= 0)
+        close(low);
+    else
+        low = fds_lo;
+    if ((uint64_t)low + n > (uint64_t)fds_lo)
+        sys_fd_grow(e, (uint64_t)low + n);
 }
 
 /* sendto/sendmsg/recvfrom/recvmsg all go through one message path. */
@@ -371,16 +461,22 @@ static int64_t do_send(struct emu *e, struct thread *t, int fd, struct net_msg *
     return r;
 }
 
+/* __sys_sendto and __sys_recvfrom (net/socket.c): access_ok on the buffer (import_ubuf), the
+ * socket, the address; the data is copied last (by the host, from stand-ins past the guest's
+ * good pages), so a bad buffer on a socket with nothing to receive is -EAGAIN, and a fault part
+ * way gives a short count. */
 int64_t sys_sendto(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct net_msg m;
+    if (!mem_access_ok(a[1], a[2]))
+        return -EFAULT;
     int64_t r = msg_buffer(e, &m, a[1], a[2], GPROT_READ);
     if (r < 0)
         return r;
     if (a[4]) {
         int64_t len = addr_from_guest(e, a[4], a[5], m.name);
         if (len < 0)
-            return len;
+            return sock_first(arg_int(a[0]), 1, len);
         m.h.msg_name = m.name;
         m.h.msg_namelen = (socklen_t)len;
     }
@@ -392,25 +488,27 @@ int64_t sys_sendmsg(struct emu *e, struct thread *t, const uint64_t a[6])
     struct linux_msghdr g;
     struct net_msg m;
     memset(&m.h, 0, sizeof(m.h));
+    int fd = arg_int(a[0]);   /* __sys_sendmsg: the socket, then the header */
     if (mem_copy_from(&e->mem, &g, a[1], sizeof(g)))
-        return -EFAULT;
+        return sock_first(fd, 1, -EFAULT);
     int64_t r = msg_iov(e, &m, g.iov, g.iovlen, GPROT_READ);
     if (r < 0)
-        return r;
+        return sock_first(fd, 1, r);
     if (g.name) {
         int64_t len = addr_from_guest(e, g.name, g.namelen, m.name);
         if (len < 0)
-            return len;
+            return sock_first(fd, 1, len);
         m.h.msg_name = m.name;
         m.h.msg_namelen = (socklen_t)len;
     }
     if (g.control) {
         if (g.controllen > CONTROL_MAX)
-            return -ENOBUFS;
+            return sock_first(fd, 1, -ENOBUFS);
         if (mem_copy_from(&e->mem, m.control, g.control, g.controllen))
-            return -EFAULT;
+            return sock_first(fd, 1, -EFAULT);
         m.h.msg_control = m.control;
         m.h.msg_controllen = g.controllen;
+        screen_rights(&m.h);
     }
     return do_send(e, t, arg_int(a[0]), &m, arg_int(a[2]));
 }
@@ -425,6 +523,8 @@ static int64_t do_recv(struct emu *e, struct thread *t, int fd, struct net_msg *
 int64_t sys_recvfrom(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     struct net_msg m;
+    if (!mem_access_ok(a[1], a[2]))
+        return -EFAULT;
     int64_t r = msg_buffer(e, &m, a[1], a[2], GPROT_WRITE);
     if (r < 0)
         return r;
@@ -433,7 +533,7 @@ int64_t sys_recvfrom(struct emu *e, struct thread *t, const uint64_t a[6])
     r = do_recv(e, t, arg_int(a[0]), &m, arg_int(a[3]));
     if (r < 0 || t->state == THREAD_BLOCKED)
         return r;
-    int64_t w = addr_to_guest(e, a[4], a[5], m.name, m.h.msg_namelen);
+    int64_t w = a[4] ? addr_to_guest(e, a[4], a[5], m.name, m.h.msg_namelen) : 0;
     return w < 0 ? w : r;
 }
 
@@ -482,15 +582,17 @@ int64_t sys_recvmsg(struct emu *e, struct thread *t, const uint64_t a[6])
     struct linux_msghdr g;
     struct net_msg m;
     memset(&m.h, 0, sizeof(m.h));
+    /* __sys_recvmsg: the socket, then the header. */
     if (mem_copy_from(&e->mem, &g, a[1], sizeof(g)))
-        return -EFAULT;
+        return sock_first(arg_int(a[0]), 1, -EFAULT);
     int64_t r = msg_iov(e, &m, g.iov, g.iovlen, GPROT_WRITE);
     if (r < 0)
-        return r;
+        return sock_first(arg_int(a[0]), 1, r);
     m.h.msg_name = g.name ? m.name : NULL;
     m.h.msg_namelen = g.name ? sizeof(m.name) : 0;
     m.h.msg_control = g.control ? m.control : NULL;
     m.h.msg_controllen = g.control ? (g.controllen < CONTROL_MAX ? g.controllen : CONTROL_MAX) : 0;
+    room_for_rights(e, arg_int(a[0]), m.h.msg_controllen);
     r = do_recv(e, t, arg_int(a[0]), &m, arg_int(a[2]));
     if (r < 0 || t->state == THREAD_BLOCKED)
         return r;

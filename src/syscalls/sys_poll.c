@@ -5,10 +5,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
 /* Host epoll events gathered per call; the rest stay queued in the host for the next call. */
@@ -17,6 +24,35 @@
 #define EP_MAX_EVENTS (INT32_MAX / (int)sizeof(struct linux_epoll_event))
 /* A multi-fd poll that must wait watches only its first fd, for at most this long. */
 #define MULTI_POLL_SLICE_NS 10000000ll
+
+/* Whether a read or write on fd can wait at all: pipes, sockets, terminals and other character
+ * devices, and the anonymous files that wait for an event. Any other file answers at once even
+ * while poll says "not ready": read on an epoll fd is -EINVAL (eventpoll_fops has no read,
+ * fs/eventpoll.c), on a pidfd too (pidfd_fops, kernel/pid.c). Anonymous inodes have no file
+ * type in st_mode; their /proc/self/fd link names them. */
+static int may_wait(int fd)
+{
+    static const char *const waiting[] = {"anon_inode:[eventfd]", "anon_inode:[timerfd]",
+                                          "anon_inode:[signalfd]", "anon_inode:inotify",
+                                          "anon_inode:[fanotify]", "anon_inode:[userfaultfd]"};
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return 0;
+    if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode))
+        return 1;
+    if (st.st_mode & S_IFMT)
+        return 0;
+    char link[64], name[64];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, name, sizeof(name) - 1);
+    if (n <= 0)
+        return 0;
+    name[n] = 0;
+    for (size_t i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
+        if (!strcmp(name, waiting[i]))
+            return 1;
+    return 0;
+}
 
 int sys_fd_would_block(int fd, short events)
 {
@@ -30,7 +66,9 @@ int sys_fd_would_block(int fd, short events)
     /* A read on a write-only fd (a pipe's write end) or a write on a read-only one never
      * becomes ready: the call itself answers EBADF at once (fs/read_write.c, FMODE_READ). */
     int acc = fl & O_ACCMODE;
-    return !(((events & POLLIN) && acc == O_WRONLY) || ((events & POLLOUT) && acc == O_RDONLY));
+    if (((events & POLLIN) && acc == O_WRONLY) || ((events & POLLOUT) && acc == O_RDONLY))
+        return 0;
+    return may_wait(fd);
 }
 
 int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,
@@ -90,20 +128,29 @@ static int64_t copy_out_events(struct emu *e, uint64_t addr, const struct epoll_
 /* epoll_wait: the host is asked without waiting; with nothing ready and a timeout, the thread
  * blocks on the epoll fd itself (readable when any event is) until then, and 0 events is the
  * answer at the deadline. A re-executed wait starts its timeout again: only a spurious
- * readiness makes it longer. The signal mask of epoll_pwait is not applied (no delivery yet). */
+ * readiness makes it longer. The signal mask of epoll_pwait is not applied (no delivery yet).
+ * Faults as in do_epoll_wait and ep_send_events (fs/eventpoll.c): the fd, maxevents and
+ * access_ok on the whole array are checked first, in an order that has changed between kernel
+ * versions, so an error there is the host's own answer, asked with a buffer it refuses (it
+ * never waits or takes an event then). Each event is then stored by itself: the events that
+ * fit the writable start of the array are returned, and one that cannot be stored stays ready
+ * (-EFAULT when it is the first). The host is asked for only as many as fit, or, when none
+ * does, given a stand-in that faults, so it keeps the event itself. */
 static int64_t do_epoll_wait(struct emu *e, struct thread *t, int epfd, uint64_t events,
                              int maxevents, int timeout_ms)
 {
-    if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
-        return -EINVAL;
+    const uint64_t size = sizeof(struct linux_epoll_event);
+    if (maxevents <= 0 || maxevents > EP_MAX_EVENTS ||
+        !mem_access_ok(events, (uint64_t)maxevents * size))
+        return sys_host(syscall(SYS_epoll_wait, epfd,
+                                mem_fault_ptr(events, (uint64_t)(uint32_t)maxevents * size),
+                                maxevents, 0));
     struct epoll_event h[EPOLL_BATCH];
-    int want = maxevents < EPOLL_BATCH ? maxevents : EPOLL_BATCH;
-    /* The buffer must be writable before events are taken from the host queue. */
-    struct iovec probe[1];
-    if (mem_iov(&e->mem, events, (size_t)want * sizeof(struct linux_epoll_event), GPROT_WRITE,
-                probe, 1) < 0)
-        return -EFAULT;
-    int n = epoll_wait(epfd, h, want, 0);
+    int want = maxevents < EPOLL_BATCH ? maxevents : EPOLL_BATCH, room = 0;
+    while (room < want && mem_accessible(&e->mem, events + (uint64_t)room * size, size, GPROT_WRITE))
+        room++;
+    int n = room ? epoll_wait(epfd, h, room, 0)
+                 : (int)syscall(SYS_epoll_wait, epfd, mem_fault_ptr(events, size), want, 0);
     if (n < 0)
         return sys_errno(errno);
     if (n > 0)
@@ -118,16 +165,53 @@ int64_t sys_epoll_wait(struct emu *e, struct thread *t, const uint64_t a[6])
     return do_epoll_wait(e, t, arg_int(a[0]), a[1], arg_int(a[2]), arg_int(a[3]));
 }
 
+/* The mask is read before anything else (set_user_sigmask in do_epoll_pwait, fs/eventpoll.c),
+ * though not applied. */
+static int64_t read_sigmask(struct emu *e, uint64_t addr, uint64_t size)
+{
+    uint64_t mask;
+    if (!addr)
+        return 0;
+    if (size != sizeof(mask))
+        return -EINVAL;
+    return mem_copy_from(&e->mem, &mask, addr, sizeof(mask)) ? -EFAULT : 0;
+}
+
 int64_t sys_epoll_pwait(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    if (a[4] && a[5] != 8)
-        return -EINVAL;
-    return do_epoll_wait(e, t, arg_int(a[0]), a[1], arg_int(a[2]), arg_int(a[3]));
+    int64_t r = read_sigmask(e, a[4], a[5]);
+    return r ? r : do_epoll_wait(e, t, arg_int(a[0]), a[1], arg_int(a[2]), arg_int(a[3]));
 }
 
 /* ---- poll, ppoll --------------------------------------------------------------------------- */
 
 _Static_assert(sizeof(struct pollfd) == sizeof(struct linux_pollfd), "pollfd layout");
+
+/* Whether every revents field of the guest's array can be written (access_ok first). */
+static int revents_writable(struct emu *e, uint64_t addr, const struct linux_pollfd *p,
+                            uint64_t nfds)
+{
+    if (!mem_access_ok(addr, nfds * sizeof(*p)))
+        return 0;
+    if (mem_accessible(&e->mem, addr, nfds * sizeof(*p), GPROT_WRITE))
+        return 1;
+    for (uint64_t i = 0; i < nfds; i++)
+        if (!mem_accessible(&e->mem, addr + i * sizeof(*p) + offsetof(struct linux_pollfd, revents),
+                            sizeof(p[i].revents), GPROT_WRITE))
+            return 0;
+    return 1;
+}
+
+/* The revents fields one by one, when the array as a whole could not be written. */
+static int64_t write_revents(struct emu *e, uint64_t addr, const struct linux_pollfd *p,
+                             uint64_t nfds)
+{
+    for (uint64_t i = 0; i < nfds; i++)
+        if (mem_copy_to(&e->mem, addr + i * sizeof(*p) + offsetof(struct linux_pollfd, revents),
+                        &p[i].revents, sizeof(p[i].revents)))
+            return -EFAULT;
+    return 0;
+}
 
 /* Polls the guest's pollfd array once without waiting (struct pollfd is the same on host and
  * guest) and writes revents back. On a wait, blocks: a single fd is watched exactly; no fd
@@ -143,22 +227,38 @@ static int64_t do_poll(struct emu *e, struct thread *t, uint64_t addr, uint64_t 
     if (nfds && !p)
         return -ENOMEM;
     int64_t r = nfds && mem_copy_from(&e->mem, p, addr, nfds * sizeof(*p)) ? -EFAULT : 0;
+    /* An fd of goemu's own is polled as one that is not open: POLLNVAL (dispatch.c). */
+    int32_t *mine = NULL;
+    for (uint64_t i = 0; !r && i < nfds; i++)
+        if (fds_private(p[i].fd)) {
+            if (!mine && !(mine = calloc(nfds, sizeof(*mine))))
+                r = -ENOMEM;
+            else
+                mine[i] = p[i].fd, p[i].fd = FDS_CLOSED;
+        }
     if (!r)
         r = sys_host(poll((struct pollfd *)p, nfds, 0));
-    if (r > 0 && mem_copy_to(&e->mem, addr, p, nfds * sizeof(*p)))
-        r = -EFAULT;
+    for (uint64_t i = 0; mine && i < nfds; i++)
+        if (mine[i])
+            p[i].fd = mine[i];
+    free(mine);
+    /* Every revents is written back, ready or not, after access_ok on the whole array
+     * (do_sys_poll, fs/select.c): a read-only array is -EFAULT even when nothing was ready, and
+     * at the end of a wait that timed out. */
+    int64_t back = r < 0 ? r : revents_writable(e, addr, p, nfds) ? 0 : -EFAULT;
     if (r == 0 && deadline != 0) {
         if (nfds == 0) {
-            t->timeout_result = 0;
             sched_block(t, BLOCK_SLEEP, deadline);
+            t->timeout_result = back;   /* after sched_block, which sets 0 for a sleep */
         } else if (nfds == 1) {
-            r = sys_block_on_fd(t, p[0].fd, p[0].events, deadline, 0);
+            r = sys_block_on_fd(t, p[0].fd, p[0].events, deadline, back);
         } else {
             int64_t slice = sys_deadline_after(e, MULTI_POLL_SLICE_NS);
             r = sys_block_on_fd(t, p[0].fd, p[0].events,
-                                deadline < 0 || slice < deadline ? slice : deadline, 0);
+                                deadline < 0 || slice < deadline ? slice : deadline, back);
         }
-    }
+    } else if (r >= 0 && (back || (nfds && mem_copy_to(&e->mem, addr, p, nfds * sizeof(*p)))))
+        r = back ? back : write_revents(e, addr, p, nfds);
     free(p);
     return r;
 }
@@ -180,14 +280,14 @@ int64_t sys_poll(struct emu *e, struct thread *t, const uint64_t a[6])
  * not applied (no delivery yet). */
 int64_t sys_ppoll(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    int64_t ns, deadline = -1;
-    if (a[3] && a[4] != 8)
-        return -EINVAL;
+    int64_t ns, deadline = -1, r;
+    /* The timeout, then the mask, then the array (ppoll, fs/select.c). */
     if (a[2]) {
-        int64_t r = sys_read_timespec_ns(e, a[2], &ns);
-        if (r)
+        if ((r = sys_read_timespec_ns(e, a[2], &ns)))
             return r;
         deadline = ns == 0 ? 0 : clamp_deadline(e, sys_deadline_after(e, ns));
     }
+    if ((r = read_sigmask(e, a[3], a[4])))
+        return r;
     return do_poll(e, t, a[0], arg_uint(a[1]), deadline);
 }

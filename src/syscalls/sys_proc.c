@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
 #define STACK_RLIMIT (8ull << 20)   /* what the guest's stack limit reports: Linux's default */
@@ -64,10 +65,11 @@ int64_t sys_sysinfo(struct emu *e, struct thread *t, const uint64_t a[6])
 
 /* Limits whose host value is the guest's own: the guest's files are goemu's files. Others
  * are read from the host but a new value is only checked, not applied, since lowering e.g.
- * RLIMIT_AS or RLIMIT_DATA would constrain goemu rather than the guest. */
+ * RLIMIT_AS or RLIMIT_DATA would constrain goemu rather than the guest. RLIMIT_NOFILE is the
+ * guest's own, kept by base/fds.c next to goemu's block of fds. */
 static int applies_to_host(int res)
 {
-    return res == LINUX_RLIMIT_NOFILE || res == LINUX_RLIMIT_FSIZE || res == LINUX_RLIMIT_CORE;
+    return res == LINUX_RLIMIT_FSIZE || res == LINUX_RLIMIT_CORE;
 }
 
 static int64_t get_limit(int res, struct linux_rlimit *out)
@@ -76,6 +78,10 @@ static int64_t get_limit(int res, struct linux_rlimit *out)
     if (res == LINUX_RLIMIT_STACK) {
         /* goemu maps the guest stack itself; report Linux's default 8 MiB soft limit. */
         *out = (struct linux_rlimit){STACK_RLIMIT, LINUX_RLIM_INFINITY};
+        return 0;
+    }
+    if (res == LINUX_RLIMIT_NOFILE) {
+        fds_guest_limit(&out->rlim_cur, &out->rlim_max);
         return 0;
     }
     if (getrlimit((__rlimit_resource_t)res, &h) < 0)
@@ -88,6 +94,8 @@ static int64_t set_limit(int res, const struct linux_rlimit *in)
 {
     if (in->rlim_cur > in->rlim_max)
         return -EINVAL;
+    if (res == LINUX_RLIMIT_NOFILE)
+        return fds_set_guest_limit(in->rlim_cur, in->rlim_max);
     if (!applies_to_host(res))
         return 0;
     struct rlimit h = {in->rlim_cur, in->rlim_max};
@@ -95,16 +103,17 @@ static int64_t set_limit(int res, const struct linux_rlimit *in)
 }
 
 /* prlimit64(pid, resource, new, old): old is read before new is applied (man 2 getrlimit).
- * Only this process (pid 0 or its own pid) can be named. */
+ * Only this process (pid 0 or its own pid) can be named. The new limit is copied first, then
+ * the task is found, then the resource checked (prlimit64 and do_prlimit, kernel/sys.c). */
 static int64_t do_prlimit(struct emu *e, int pid, int res, uint64_t new_addr, uint64_t old_addr)
 {
     struct linux_rlimit nl, ol;
-    if (res < 0 || res >= LINUX_RLIM_NLIMITS)
-        return -EINVAL;
-    if (pid != 0 && pid != e->pid)
-        return -ESRCH;
     if (new_addr && mem_copy_from(&e->mem, &nl, new_addr, sizeof(nl)))
         return -EFAULT;
+    if (pid != 0 && pid != e->pid)
+        return -ESRCH;
+    if (res < 0 || res >= LINUX_RLIM_NLIMITS)
+        return -EINVAL;
     int64_t r = get_limit(res, &ol);
     if (r)
         return r;
@@ -120,14 +129,17 @@ int64_t sys_prlimit64(struct emu *e, struct thread *t, const uint64_t a[6])
     return do_prlimit(e, arg_int(a[0]), arg_int(a[1]), a[2], a[3]);
 }
 
+/* getrlimit and setrlimit always copy (kernel/sys.c): a NULL pointer is -EFAULT, after the
+ * resource is checked for getrlimit, before for setrlimit. */
 int64_t sys_getrlimit(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return do_prlimit(e, 0, arg_int(a[0]), 0, a[1]);
+    int64_t r = do_prlimit(e, 0, arg_int(a[0]), 0, a[1]);
+    return r || a[1] ? r : -EFAULT;
 }
 
 int64_t sys_setrlimit(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return do_prlimit(e, 0, arg_int(a[0]), a[1], 0);
+    return a[1] ? do_prlimit(e, 0, arg_int(a[0]), a[1], 0) : -EFAULT;
 }
 
 /* ---- scheduling ---------------------------------------------------------------------------- */
@@ -158,10 +170,27 @@ int64_t sys_sched_getaffinity(struct emu *e, struct thread *t, const uint64_t a[
     return mem_copy_to(&e->mem, a[2], mask, size) ? -EFAULT : (int64_t)size;
 }
 
-/* Accepted and ignored: every guest thread runs on the one host thread anyway. */
+/* Accepted and ignored: every guest thread runs on the one host thread anyway. As
+ * sched_setaffinity (kernel/sched/core.c) does, the mask is read first (get_user_cpu_mask: at
+ * most cpumask_size() bytes, fewer leave the rest clear), then the thread is found, and a mask
+ * naming none of the CPUs is -EINVAL. */
 int64_t sys_sched_setaffinity(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    return names_thread(e, arg_int(a[0])) ? 0 : -ESRCH;
+    int ncpus = e->opt.ncpus > 0 ? e->opt.ncpus : 1;
+    uint8_t mask[1024] = {0};
+    size_t size = (size_t)(ncpus + 63) / 64 * 8, len = arg_uint(a[1]);
+    if (size > sizeof(mask))
+        size = sizeof(mask);
+    if (len > size)
+        len = size;
+    if (len && mem_copy_from(&e->mem, mask, a[2], len))
+        return -EFAULT;
+    if (!names_thread(e, arg_int(a[0])))
+        return -ESRCH;
+    for (int i = 0; i < ncpus && (size_t)i / 8 < sizeof(mask); i++)
+        if (mask[i / 8] & (1u << (i % 8)))
+            return 0;
+    return -EINVAL;
 }
 
 int64_t sys_sched_yield(struct emu *e, struct thread *t, const uint64_t a[6])

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,83 +22,100 @@
 
 #include "elf/stack.h"
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
-/* ---- goemu's own descriptors ---------------------------------------------------------------
- * Guest fds are host fds, so the pidfds, epoll set and timer goemu keeps for the guest's
- * children share the guest's table. They are close-on-exec and moved up to PRIVATE_FD_MIN,
- * away from the numbers programs use and dup2 onto; where RLIMIT_NOFILE does not reach that
- * high they stay where they are. */
-#define PRIVATE_FD_MIN 512
-
-static int private_fd(int fd)
-{
-    if (fd < 0 || fd >= PRIVATE_FD_MIN)
-        return fd;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, PRIVATE_FD_MIN);
-    if (high < 0)
-        return fd;
-    close(fd);
-    return high;
-}
-
 /* ---- children -------------------------------------------------------------------------------
- * goemu keeps a pidfd for every child the guest makes, until the child is reaped, and all of
- * them in one epoll set, which polls readable once any child has exited. A wait that has to
- * block parks the guest thread on the child's pidfd, or on the set for "any child"; stops and
- * continues, which pidfds do not report, are looked for every STOP_POLL_NS through a timer in
- * the set. No host SIGCHLD handler is needed: SIGCHLD stays the guest's (signal_deliver.c). */
+ * A wait that has to block parks the guest thread on the child's pidfd, or for "any child" on
+ * one epoll set of the children's pidfds, which polls readable once any of them has exited;
+ * stops and continues, which pidfds do not report, are looked for every STOP_POLL_NS through
+ * a timer in the set. These fds are goemu's, kept in its block (base/fds.h), which has room
+ * for a bounded number: a pidfd is opened when a wait first needs it and closed when the
+ * child is reaped, and a child that gets none is looked for through the timer, like stops.
+ * No host SIGCHLD handler is needed: SIGCHLD stays the guest's (signal_deliver.c). */
 #define STOP_POLL_NS 10000000
 
 static struct child {
-    int pid, fd;
+    int pid, slot;   /* slot: its pidfd in goemu's block, or -1 */
 } *children;
 static int nchildren, cap_children;
-static int children_ep = -1, stop_timer = -1;
+static int children_ep = -1, stop_timer = -1;   /* slots */
 
+/* The set's fd, made on first use; -1 when goemu's block has no room. */
 static int children_set(void)
 {
-    if (children_ep < 0)
-        children_ep = private_fd(epoll_create1(EPOLL_CLOEXEC));
-    return children_ep;
+    if (children_ep < 0) {
+        int fd = epoll_create1(EPOLL_CLOEXEC);
+        if (fd < 0 && fds_retry_begin()) {
+            fd = epoll_create1(EPOLL_CLOEXEC);
+            fds_retry_end();
+        }
+        children_ep = fds_keep(fd);
+    }
+    return fds_fd(children_ep);
 }
 
-/* Takes ownership of pidfd (closed if it cannot be kept). */
-static void track_child(int pid, int pidfd)
+static struct child *track_child(int pid)
 {
-    pidfd = private_fd(pidfd);
-    if (pidfd < 0)
-        return;
     if (nchildren == cap_children) {
         int cap = cap_children ? 2 * cap_children : 16;
         struct child *c = realloc(children, (size_t)cap * sizeof(*c));
-        if (!c) {
-            close(pidfd);
-            return;
-        }
+        if (!c)
+            return NULL;
         children = c;
         cap_children = cap;
     }
-    children[nchildren++] = (struct child){pid, pidfd};
-    struct epoll_event ev = {.events = EPOLLIN, .data.fd = pidfd};
-    if (children_set() >= 0)
-        epoll_ctl(children_ep, EPOLL_CTL_ADD, pidfd, &ev);
+    children[nchildren] = (struct child){pid, -1};
+    return &children[nchildren++];
 }
 
-/* The pidfd of child pid; one is opened for a child goemu has none for. -1 if it is gone. */
-static int child_fd(int pid)
+static struct child *find_child(int pid)
 {
     for (int i = 0; i < nchildren; i++)
         if (children[i].pid == pid)
-            return children[i].fd;
-    track_child(pid, (int)syscall(SYS_pidfd_open, pid, 0));
-    return nchildren && children[nchildren - 1].pid == pid ? children[nchildren - 1].fd : -1;
+            return &children[i];
+    return NULL;
 }
 
+/* c's pidfd, opened (and put in the set) if it has none yet; -1 if the block is full or the
+ * child is gone. A pid the kernel reaped itself (SIGCHLD ignored) and gave to another process
+ * is not kept: waitid says that process is not a child. */
+static int pidfd_of(struct child *c)
+{
+    if (c->slot < 0) {
+        int fd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+        if (fd < 0 && fds_retry_begin()) {
+            fd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+            fds_retry_end();
+        }
+        siginfo_t si;
+        if (fd >= 0 && syscall(SYS_waitid, LINUX_P_PIDFD, fd, &si,
+                               WEXITED | WNOHANG | WNOWAIT | __WALL, NULL) < 0) {
+            close(fd);
+            fd = -1;
+        }
+        c->slot = fds_keep(fd);
+        struct epoll_event ev = {.events = EPOLLIN};
+        if (c->slot >= 0 && children_set() >= 0)
+            epoll_ctl(children_set(), EPOLL_CTL_ADD, fds_fd(c->slot), &ev);
+    }
+    return fds_fd(c->slot);
+}
+
+/* The pidfd of child pid (a child goemu did not see being made, from before an execve, is
+ * tracked from now on). -1 if it has none. */
+static int child_fd(int pid)
+{
+    struct child *c = find_child(pid);
+    if (!c)
+        c = track_child(pid);
+    return c ? pidfd_of(c) : -1;
+}
+
+/* Its pidfd leaves the set by being closed: goemu's is the file's only fd. */
 static void forget_child_at(int i)
 {
-    epoll_ctl(children_ep, EPOLL_CTL_DEL, children[i].fd, NULL);
-    close(children[i].fd);
+    fds_drop(children[i].slot);
     children[i] = children[--nchildren];
 }
 
@@ -110,55 +128,63 @@ static void forget_child(int pid)
         }
 }
 
-/* Children whose pidfd is readable but who cannot be waited for any more (reaped by the
- * kernel because SIGCHLD was ignored): their fd would keep the set readable for ever. */
-static void prune_children(void)
+/* Children who cannot be waited for any more (reaped by the kernel because SIGCHLD was
+ * ignored): a readable pidfd would keep the set readable for ever. Returns whether every
+ * child left has a pidfd in the set. */
+static int prune_children(void)
 {
+    int all = 1;
     for (int i = 0; i < nchildren;) {
-        struct pollfd p = {children[i].fd, POLLIN, 0};
         siginfo_t si;
-        if (poll(&p, 1, 0) == 1 &&
-            syscall(SYS_waitid, LINUX_P_PIDFD, children[i].fd, &si,
-                    WEXITED | WNOHANG | WNOWAIT | __WALL, NULL) < 0 && errno == ECHILD)
+        int fd = pidfd_of(&children[i]);
+        struct pollfd p = {fd, POLLIN, 0};
+        if ((fd < 0 || poll(&p, 1, 0) == 1) &&
+            syscall(SYS_waitid, fd < 0 ? LINUX_P_PID : LINUX_P_PIDFD,
+                    fd < 0 ? children[i].pid : fd, &si,
+                    WEXITED | WNOHANG | WNOWAIT | __WALL, NULL) < 0 && errno == ECHILD) {
             forget_child_at(i);
-        else
-            i++;
+            continue;
+        }
+        all &= fd >= 0;
+        i++;
     }
+    return all;
 }
 
 /* Arms the stop timer (one-shot) in the set; a wait for stops parks on the set. */
 static void arm_stop_timer(void)
 {
     if (stop_timer < 0 && children_set() >= 0) {
-        stop_timer = private_fd(timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK));
-        struct epoll_event ev = {.events = EPOLLIN, .data.fd = stop_timer};
+        int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (fd < 0 && fds_retry_begin()) {
+            fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+            fds_retry_end();
+        }
+        stop_timer = fds_keep(fd);
+        struct epoll_event ev = {.events = EPOLLIN};
         if (stop_timer >= 0)
-            epoll_ctl(children_ep, EPOLL_CTL_ADD, stop_timer, &ev);
+            epoll_ctl(children_set(), EPOLL_CTL_ADD, fds_fd(stop_timer), &ev);
     }
     struct itimerspec its = {{0, 0}, {0, STOP_POLL_NS}};
     if (stop_timer >= 0)
-        timerfd_settime(stop_timer, 0, &its, NULL);
+        timerfd_settime(fds_fd(stop_timer), 0, &its, NULL);
 }
 
 /* An expired timer keeps the set readable until it is read. */
 static void drain_stop_timer(void)
 {
     uint64_t n;
-    if (stop_timer >= 0 && read(stop_timer, &n, sizeof(n)) < 0)
+    if (stop_timer >= 0 && read(fds_fd(stop_timer), &n, sizeof(n)) < 0)
         return;
 }
 
 /* A forked child has no children yet: the parent's pidfds, set and timer are not its own. */
 static void forget_all_children(void)
 {
-    while (nchildren > 0) {
-        close(children[nchildren - 1].fd);
-        nchildren--;
-    }
-    if (children_ep >= 0)
-        close(children_ep);
-    if (stop_timer >= 0)
-        close(stop_timer);
+    while (nchildren > 0)
+        forget_child_at(nchildren - 1);
+    fds_drop(children_ep);
+    fds_drop(stop_timer);
     children_ep = stop_timer = -1;
 }
 
@@ -173,18 +199,15 @@ static void forget_all_children(void)
  * Everything else — the exit signal, CLONE_VFORK's suspension of the parent until the child
  * execs or exits, pidfds, namespaces, shared fd tables — is the host kernel's to do. (The
  * suspension holds all of goemu, so every guest thread of the parent waits, not only the
- * caller; Go's vfork child execs within a few dozen syscalls.) The host
- * always makes a pidfd, for goemu's own bookkeeping (see "children" above); CLONE_DETACHED,
- * which the legacy clone ignores, would make that -EINVAL. */
+ * caller; Go's vfork child execs within a few dozen syscalls.) goemu opens its own pidfd
+ * for a child only when a wait needs one (see "children" above). */
 static const uint64_t clone_emulated = LINUX_CLONE_VM | LINUX_CLONE_SIGHAND |
     LINUX_CLONE_SETTLS | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
     LINUX_CLONE_CHILD_CLEARTID | LINUX_CLONE_CLEAR_SIGHAND;
 
 static long host_clone(const struct clone_request *f, int *pidfd)
 {
-    uint64_t flags = (f->flags & ~clone_emulated) | LINUX_CLONE_PIDFD;
-    if (!(f->flags & LINUX_CLONE_PIDFD))
-        flags &= ~LINUX_CLONE_DETACHED;
+    uint64_t flags = f->flags & ~clone_emulated;
     if (!f->clone3)
         return syscall(SYS_clone, flags | f->exit_signal, 0, pidfd, NULL, 0);
     struct linux_clone_args ca = {0};
@@ -258,11 +281,9 @@ int64_t clone_process(struct emu *e, struct thread *t, const struct clone_reques
         return 0;
     }
     uint32_t v = (uint32_t)pidfd;
-    if (f->flags & LINUX_CLONE_PIDFD) {
-        GOEMU_IGNORE_RESULT(mem_copy_to(&e->mem, f->pidfd, &v, sizeof(v)));  /* the guest's; goemu keeps a dup */
-        pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 0);
-    }
-    track_child((int)pid, pidfd);
+    if (f->flags & LINUX_CLONE_PIDFD)
+        GOEMU_IGNORE_RESULT(mem_copy_to(&e->mem, f->pidfd, &v, sizeof(v)));  /* the guest's */
+    track_child((int)pid);
     v = (uint32_t)pid;
     if (f->flags & LINUX_CLONE_PARENT_SETTID)
         GOEMU_IGNORE_RESULT(mem_copy_to(&e->mem, f->parent_tid, &v, sizeof(v)));
@@ -361,10 +382,20 @@ static int64_t exec_target(int dirfd, const char *path, int flags, char *goemu_p
     int fd;
     goemu_path[0] = '\0';
     if (!path[0] && (flags & LINUX_AT_EMPTY_PATH)) {
-        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
-        fd = open(proc, oflags);
+        if (dirfd != AT_FDCWD && fcntl(dirfd, F_GETFD) < 0)
+            return -EBADF;   /* not open (or goemu's, dispatch.c) */
+        if (dirfd == AT_FDCWD)
+            snprintf(proc, sizeof(proc), ".");
+        else
+            snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dirfd);
+        fd = fds_open(proc, oflags);
     } else {
-        fd = openat(dirfd, path, oflags | (flags & LINUX_AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0));
+        oflags |= flags & LINUX_AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0;
+        fd = openat(dirfd, path, oflags);
+        if (fd < 0 && fds_retry_begin()) {   /* the guest's numbers all taken */
+            fd = openat(dirfd, path, oflags);
+            fds_retry_end();
+        }
     }
     if (fd < 0)
         return errno == EACCES ? 0 : sys_errno(errno);
@@ -448,12 +479,14 @@ static int64_t exec_goemu(struct emu *e, struct thread *t, const char *path,
     }
     take_guest_signals(e, t, saved);
     fflush(NULL);
+    fds_exec_begin();
     execve(e->self_exe, v, envp->v);
     int err = errno;
     if (err == ENOENT) {  /* goemu's file was removed since startup: the running image */
         execve("/proc/self/exe", v, envp->v);
         err = errno;
     }
+    fds_exec_end();
     restore_host_signals(saved);
     free(saved);
     free(v);
@@ -468,8 +501,10 @@ static int64_t exec_host(struct emu *e, struct thread *t, int dirfd, const char 
         return -ENOMEM;
     take_guest_signals(e, t, saved);
     fflush(NULL);
+    fds_exec_begin();
     syscall(SYS_execveat, dirfd, path, argv->v, envp->v, flags);
     int err = errno;
+    fds_exec_end();
     restore_host_signals(saved);
     free(saved);
     return sys_errno(err);
@@ -481,11 +516,13 @@ static int64_t do_execveat(struct emu *e, struct thread *t, int dirfd, uint64_t 
                            uint64_t uargv, uint64_t uenvp, int flags)
 {
     char path[LINUX_PATH_MAX], target[LINUX_PATH_MAX];
-    if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW))
-        return -EINVAL;
+    /* The path is read before the flags are looked at (getname_uflags in execveat, then
+     * do_execveat_common, fs/exec.c). */
     int64_t r = sys_read_path(e, upath, path);
     if (r)
         return r;
+    if (flags & ~(LINUX_AT_EMPTY_PATH | LINUX_AT_SYMLINK_NOFOLLOW))
+        return -EINVAL;
     /* The guest's /proc/self/exe is its own binary, not goemu (as readlink says, sys_fs.c). */
     if (e->exe_realpath && !strcmp(path, "/proc/self/exe"))
         snprintf(path, sizeof(path), "%s", e->exe_realpath);
@@ -530,16 +567,21 @@ static int64_t park(struct thread *t, int fd)
     return fd < 0 ? -ENOMEM : sys_block_on_fd(t, fd, POLLIN, -1, 0);
 }
 
-/* pid > 0: that child; otherwise any child the wait may be for. */
+/* pid > 0: that child; otherwise any child the wait may be for. Without a pidfd for each
+ * child it may be for, the timer looks again every STOP_POLL_NS. */
 static int64_t park_for_child(struct thread *t, int pid, int options)
 {
-    if (options & (LINUX_WUNTRACED | LINUX_WCONTINUED)) {
-        arm_stop_timer();
-        return park(t, children_set());
+    int exact = !(options & (LINUX_WUNTRACED | LINUX_WCONTINUED));
+    if (exact && pid > 0) {
+        int fd = child_fd(pid);
+        if (fd >= 0)
+            return park(t, fd);
+        exact = 0;
     }
-    if (pid > 0)
-        return park(t, child_fd(pid));
-    prune_children();
+    if (exact && pid <= 0)
+        exact = prune_children() && nchildren > 0;
+    if (!exact)
+        arm_stop_timer();
     return park(t, children_set());
 }
 
@@ -584,18 +626,36 @@ static int reaps(const siginfo_t *si, int options)
            (si->si_code == CLD_EXITED || si->si_code == CLD_KILLED || si->si_code == CLD_DUMPED);
 }
 
+/* What waitid stores at infop (kernel/exit.c): si_signo, si_errno, si_code, si_pid, si_uid and
+ * si_status only, and also when the wait failed (-ECHILD, -EINVAL: all zero then), so a bad
+ * infop turns any result into -EFAULT; a NULL one is skipped. */
+static int64_t waitid_info(struct emu *e, uint64_t infop, const siginfo_t *si, int64_t r)
+{
+    struct linux_siginfo_child gi = host_to_guest_siginfo_child(si);
+    if (infop && mem_copy_to(&e->mem, infop, &gi, offsetof(struct linux_siginfo_child, status) +
+                                                    sizeof(gi.status)))
+        return -EFAULT;
+    return r;
+}
+
 /* waitid(idtype, id, infop, options, rusage): the raw syscall, whose fifth argument glibc's
- * waitid does not have. With WNOHANG and nothing to report the info is all zero. */
+ * waitid does not have. With WNOHANG and nothing to report the info is all zero. The rusage
+ * is stored only for a child reported, before the info. */
 int64_t sys_waitid(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     int idtype = arg_int(a[0]), id = arg_int(a[1]), options = arg_int(a[3]);
+    if (idtype == LINUX_P_PIDFD && fds_private(id))
+        id = FDS_CLOSED;   /* goemu's own: not open for the guest (dispatch.c) */
     siginfo_t si;
     struct rusage ru;
     memset(&si, 0, sizeof(si));
     memset(&ru, 0, sizeof(ru));
     drain_stop_timer();
-    if (syscall(SYS_waitid, idtype, id, &si, options | WNOHANG, a[4] ? &ru : NULL) < 0)
-        return sys_errno(errno);
+    if (syscall(SYS_waitid, idtype, id, &si, options | WNOHANG, a[4] ? &ru : NULL) < 0) {
+        int64_t err = sys_errno(errno);
+        memset(&si, 0, sizeof(si));
+        return waitid_info(e, a[2], &si, err);
+    }
     if (!si.si_pid && !(options & LINUX_WNOHANG)) {
         if (idtype == LINUX_P_PIDFD)
             return park_on_guest_pidfd(t, id, options);
@@ -603,13 +663,10 @@ int64_t sys_waitid(struct emu *e, struct thread *t, const uint64_t a[6])
     }
     if (reaps(&si, options))
         forget_child(si.si_pid);
-    struct linux_siginfo_child gi = host_to_guest_siginfo_child(&si);
-    if (a[2] && mem_copy_to(&e->mem, a[2], &gi, sizeof(gi)))
-        return -EFAULT;
     struct linux_rusage gr = host_to_guest_rusage(&ru);
-    if (a[4] && mem_copy_to(&e->mem, a[4], &gr, sizeof(gr)))
+    if (si.si_pid && a[4] && mem_copy_to(&e->mem, a[4], &gr, sizeof(gr)))
         return -EFAULT;
-    return 0;
+    return waitid_info(e, a[2], &si, 0);
 }
 
 /* ---- pidfds and signals to other processes ------------------------------------------------ */
@@ -640,7 +697,7 @@ static int pidfd_is_self(int fd)
 {
     char name[64], buf[512];
     snprintf(name, sizeof(name), "/proc/self/fdinfo/%d", fd);
-    int f = open(name, O_RDONLY | O_CLOEXEC);
+    int f = fds_open(name, O_RDONLY);
     if (f < 0)
         return 0;
     ssize_t n = read(f, buf, sizeof(buf) - 1);
@@ -656,8 +713,11 @@ int64_t sys_pidfd_send_signal(struct emu *e, struct thread *t, const uint64_t a[
 {
     int fd = arg_int(a[0]), sig = arg_int(a[1]);
     siginfo_t si;
+    /* The flags and the fd come before the info is copied (pidfd_send_signal, kernel/signal.c):
+     * info the guest cannot give reaches the host as a stand-in, which it fails on. */
     if (a[2] && mem_copy_from(&e->mem, &si, a[2], sizeof(si)))
-        return -EFAULT;
+        return sys_host(syscall(SYS_pidfd_send_signal, fd, sig, mem_fault_ptr(a[2], sizeof(si)),
+                                arg_uint(a[3])));
     if (sig > 0 && sig <= LINUX_NSIG && pidfd_is_self(fd)) {
         int64_t r = sys_host(syscall(SYS_pidfd_send_signal, fd, 0, NULL, arg_uint(a[3])));
         if (r == 0)

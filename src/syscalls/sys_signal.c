@@ -25,17 +25,21 @@ static struct linux_sigaction emu_to_guest_sigaction(const struct guest_sigactio
 
 /* rt_sigaction(sig, act, oact, sigsetsize): sigsetsize must be 8; signals 1..64, and KILL and
  * STOP cannot be given an action (man 2 sigaction). The old action is what was set before.
- * An ignoring disposition discards the signal wherever it is pending (POSIX, do_sigaction). */
+ * An ignoring disposition discards the signal wherever it is pending (POSIX, do_sigaction).
+ * The new action is copied before the signal is checked (rt_sigaction, kernel/signal.c, then
+ * do_sigaction), so a bad act is -EFAULT even for signal 0 or SIGKILL. */
 int64_t sys_rt_sigaction(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     int sig = arg_int(a[0]);
     struct linux_sigaction act;
-    if (a[3] != 8 || sig < 1 || sig > LINUX_NSIG)
-        return -EINVAL;
-    if (a[1] && (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP))
+    if (a[3] != 8)
         return -EINVAL;
     if (a[1] && mem_copy_from(&e->mem, &act, a[1], sizeof(act)))
         return -EFAULT;
+    if (sig < 1 || sig > LINUX_NSIG)
+        return -EINVAL;
+    if (a[1] && (sig == LINUX_SIGKILL || sig == LINUX_SIGSTOP))
+        return -EINVAL;
     struct linux_sigaction old = emu_to_guest_sigaction(&e->sigactions[sig]);
     if (a[1]) {
         e->sigactions[sig] = guest_to_emu_sigaction(&act);

@@ -103,11 +103,18 @@ static int64_t futex_wait(struct emu *e, struct thread *t, uint64_t uaddr, uint3
 
 /* FUTEX_WAKE wakes at most val waiters and returns how many. Linux wakes one even for
  * val <= 0 (futex_wake's loop breaks only after the first wake); bitsets are treated as
- * matching every waiter, since Go never uses them to select. */
-static int64_t futex_wake(struct emu *e, uint64_t uaddr, int val, int cmd, uint32_t bitset)
+ * matching every waiter, since Go never uses them to select. The word is never read, but its
+ * key is made first (get_futex_key, kernel/futex/core.c): access_ok for every futex, and for a
+ * shared one its page (get_user_pages_fast, reading is enough for a wake), else -EFAULT. */
+static int64_t futex_wake(struct emu *e, uint64_t uaddr, int val, int op, uint32_t bitset)
 {
+    int cmd = op & ~(LINUX_FUTEX_PRIVATE_FLAG | LINUX_FUTEX_CLOCK_REALTIME);
     if (cmd == LINUX_FUTEX_WAKE_BITSET && bitset == 0)
         return -EINVAL;
+    if (!mem_access_ok(uaddr, sizeof(uint32_t)) ||
+        (!(op & LINUX_FUTEX_PRIVATE_FLAG) &&
+         !mem_accessible(&e->mem, uaddr, sizeof(uint32_t), GPROT_READ)))
+        return -EFAULT;
     return sched_futex_wake(e, uaddr, val > 0 ? val : 1);
 }
 
@@ -127,7 +134,7 @@ int64_t sys_futex(struct emu *e, struct thread *t, const uint64_t a[6])
     case LINUX_FUTEX_WAKE_BITSET:
         if (op & LINUX_FUTEX_CLOCK_REALTIME)
             return -ENOSYS;   /* only meaningful for waits (kernel/futex/syscalls.c) */
-        return futex_wake(e, uaddr, arg_int(a[2]), cmd, (uint32_t)a[5]);
+        return futex_wake(e, uaddr, arg_int(a[2]), op, (uint32_t)a[5]);
     default:
         return sys_unimplemented(t, "futex op", (uint64_t)(unsigned)op, -ENOSYS);
     }

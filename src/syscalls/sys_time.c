@@ -148,15 +148,17 @@ int64_t sys_nanosleep(struct emu *e, struct thread *t, const uint64_t a[6])
 }
 
 /* clock_nanosleep: relative, or TIMER_ABSTIME on clk converted to a monotonic deadline.
- * CLOCK_THREAD_CPUTIME_ID is -EINVAL and the RAW/COARSE clocks -EOPNOTSUPP, as in Linux
- * (they have no nsleep); a CPU-time sleep is approximated by wall time. */
+ * CLOCK_THREAD_CPUTIME_ID and the RAW/COARSE clocks are -EOPNOTSUPP, as in Linux (their
+ * k_clock has no nsleep: clock_nanosleep in kernel/time/posix-timers.c, thread_cputime_clock
+ * in kernel/time/posix-cpu-timers.c); a CPU-time sleep is approximated by wall time. */
 int64_t sys_clock_nanosleep(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     int clk = arg_int(a[0]), flags = arg_int(a[1]);
     int64_t now, ns;
-    if (clk == CLK_THREAD_CPUTIME || clock_now(e, t, clk, &now))
+    if (clock_now(e, t, clk, &now))
         return -EINVAL;
-    if (clk == CLK_MONOTONIC_RAW || clk == CLK_MONOTONIC_COARSE || clk == CLK_REALTIME_COARSE)
+    if (clk == CLK_MONOTONIC_RAW || clk == CLK_MONOTONIC_COARSE ||
+        clk == CLK_REALTIME_COARSE || clk == CLK_THREAD_CPUTIME)
         return -EOPNOTSUPP;
     int64_t r = sys_read_timespec_ns(e, a[2], &ns);
     if (r)
@@ -191,7 +193,9 @@ static int64_t random_bytes(struct emu *e, uint8_t *buf, size_t n, unsigned flag
 }
 
 /* getrandom(buf, len, flags): unknown flags or GRND_INSECURE|GRND_RANDOM are -EINVAL
- * (man 2 getrandom). A fault after some bytes returns the count written so far. */
+ * (man 2 getrandom), then access_ok on the buffer, even for 0 bytes (import_ubuf in getrandom,
+ * drivers/char/random.c). A fault after some bytes returns the count written so far, to the
+ * byte (copy_to_iter). */
 int64_t sys_getrandom(struct emu *e, struct thread *t, const uint64_t a[6])
 {
     unsigned flags = arg_uint(a[2]);
@@ -199,6 +203,8 @@ int64_t sys_getrandom(struct emu *e, struct thread *t, const uint64_t a[6])
     if ((flags & ~all) || (flags & (LINUX_GRND_RANDOM | LINUX_GRND_INSECURE)) ==
                               (LINUX_GRND_RANDOM | LINUX_GRND_INSECURE))
         return -EINVAL;
+    if (!mem_access_ok(a[0], a[1]))
+        return -EFAULT;
     uint64_t len = a[1] < 0x7ffff000ull ? a[1] : 0x7ffff000ull;
     uint64_t done = 0;
     while (done < len) {
@@ -207,9 +213,10 @@ int64_t sys_getrandom(struct emu *e, struct thread *t, const uint64_t a[6])
         int64_t r = random_bytes(e, buf, n, flags);
         if (r <= 0)
             return done ? (int64_t)done : r;
-        if (mem_copy_to(&e->mem, a[0] + done, buf, (size_t)r))
+        size_t k = mem_copy_to_prefix(&e->mem, a[0] + done, buf, (size_t)r);
+        done += k;
+        if (k < (size_t)r)
             return done ? (int64_t)done : -EFAULT;
-        done += (uint64_t)r;
     }
     return (int64_t)done;
 }

@@ -28,6 +28,10 @@ static inline void sys_args(const struct cpu *c, uint64_t a[6])
     a[0] = c->gpr[RDI], a[1] = c->gpr[RSI], a[2] = c->gpr[RDX];
     a[3] = c->gpr[R10], a[4] = c->gpr[R8], a[5] = c->gpr[R9];
 }
+/* dispatch.c: moves goemu's block of fds (base/fds.h) up so that the guest can use numbers
+ * below need (0: the next doubling), and repoints threads parked on a moved fd. Returns
+ * whether it moved. A handler calls it before a dup2/F_DUPFD onto a number the block holds. */
+int sys_fd_grow(struct emu *e, uint64_t need);
 /* The row of syscall nr: its name and strace format, or 0 when goemu has no handler. */
 int sys_lookup(unsigned nr, const char **name, const char **fmt);
 
@@ -61,15 +65,23 @@ static inline unsigned arg_uint(uint64_t v) { return (uint32_t)v; }
 
 struct iovec;
 struct linux_iovec;
-/* sys_fs.c: describes up to cap bytes of guest segments as host iovecs (at most IOV_CAP).
- * Returns the bytes described (iovecs in *niov), or -EFAULT when the first non-empty segment
- * has a bad page; a bad later segment ends the transfer there, as a fault mid-copy gives a
- * short count in Linux. */
+/* sys_fs.c: describes up to cap bytes of guest segments as host iovecs (at most IOV_CAP) for
+ * a host call that copies as Linux would: the accessible pages, then a stand-in that faults
+ * for the rest (mem_iov_user), so the host gives a short count or -EFAULT where Linux does;
+ * a segment access_ok refuses makes the whole vector one non-user segment (the host fails it
+ * after its fd checks, as import_iovec does). Returns the bytes of guest memory described
+ * (iovecs in *niov); never fails. */
 GOEMU_MUST_CHECK int64_t sys_build_iov(struct mem *m, const struct linux_iovec *seg, int nseg, int prot,
                       uint64_t cap, struct iovec *iov, int *niov);
 
 /* sys_fs.c: reads a guest path into buf (LINUX_PATH_MAX bytes): 0, -EFAULT, -ENAMETOOLONG. */
 GOEMU_MUST_CHECK int64_t sys_read_path(struct emu *e, uint64_t addr, char *buf);
+/* sys_fs.c: a guest path for a host call. Reads it into buf (LINUX_PATH_MAX bytes) and returns
+ * buf with *err 0; when the guest cannot give it, returns a host stand-in the host kernel
+ * rejects as Linux rejects the guest's (getname: faulting memory for -EFAULT, a PATH_MAX-long
+ * name for -ENAMETOOLONG), with *err that error, so the checks Linux makes before it reads the
+ * path (flags, modes, lengths, fds) still come first. Never a guest pointer. */
+const char *sys_host_path(struct emu *e, uint64_t addr, char *buf, int64_t *err);
 
 /* sys_time.c: reads a guest timespec as nanoseconds: 0, -EFAULT, or -EINVAL (negative
  * seconds or tv_nsec outside [0, 1e9)). Saturates at INT64_MAX. */

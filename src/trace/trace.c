@@ -3,9 +3,11 @@
  * Only guest values are written (instruction counts, guest addresses, fixed tids), so two
  * --deterministic runs give byte-identical traces (docs/architecture.md, "Determinism"). */
 #include "base/diag.h"
+#include "base/fds.h"
 #include "trace/internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -393,9 +395,16 @@ static int open_sink(struct trace *tr, const char *path)
         tr->out = diag();
         return 0;
     }
-    tr->out = fopen(path, "w");
-    if (!tr->out)
+    /* Kept in goemu's block of fds (base/fds.h): the guest's first open still gets fd 3. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
         return -errno;
+    int slot = fds_keep(fd);
+    tr->out = fds_stream(slot);
+    if (!tr->out) {
+        fds_drop(slot);
+        return -EMFILE;
+    }
     tr->close_out = 1;
     /* Line buffered: a guest that dies by a signal before main.main still leaves every line
      * written so far. */

@@ -144,6 +144,10 @@ static void sanitize(struct emu *e, unsigned nr, uint64_t a[6])
         if (a[2] > (1ull << 32) && a[2] < (1ull << 47) && !getenv("GOEMU_FUZZ_HUGE_MAPS"))
             a[2] = 1ull << 32;
         break;
+    case 436:  /* close_range: never over the fuzzer's saved fds */
+        if ((uint32_t)a[1] >= FD_SAVE_BASE)
+            a[1] = (a[1] & ~0xffffffffull) | (FD_SAVE_BASE - 1);
+        break;
     case 302:  /* prlimit64: this process, read only (a new limit passes to the host) */
         a[0] = 0;
         a[2] = 0;

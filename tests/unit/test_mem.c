@@ -6,8 +6,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cpu/exec.h"
@@ -369,6 +372,56 @@ static void test_move_keeps_the_host_pages(void **state)
     assert_int_equal(mem_vma_at(&m, 0x600000)->prot, GPROT_NONE);
 }
 
+/* The stand-ins make the host kernel fail where Linux fails on the guest's pointer: a copy
+ * into the described range stops at the guest's first inaccessible page. */
+static void test_iov_user_ends_in_a_stand_in_that_faults_on_the_host(void **state)
+{
+    assert_int_equal(mem_map(&m, 0x100000, 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    assert_int_equal(mem_map(&m, 0x101000, 4096, GPROT_READ, 0, NULL), 0);
+    struct iovec iov[4];
+    int n = mem_iov_user(&m, 0x100ff8, 16, GPROT_WRITE, iov, 4);
+    assert_int_equal(n, 2);
+    assert_int_equal(iov[0].iov_len, 8);
+    assert_true(mem_is_stand_in(iov[1].iov_base));
+    assert_int_equal(iov[1].iov_len, 8);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    int fd = fileno(f);
+    assert_int_equal(write(fd, "0123456789abcdef", 16), 16);
+    assert_int_equal(preadv(fd, iov, n, 0), 8);   /* the host stops at the stand-in */
+    char got[8];
+    assert_int_equal(mem_copy_from(&m, got, 0x100ff8, 8), 0);
+    assert_memory_equal(got, "01234567", 8);
+    /* Reading is fine where writing is not; a non-user range is refused up front. */
+    assert_int_equal(mem_iov_user(&m, 0x100ff8, 16, GPROT_READ, iov, 4), 2);
+    assert_false(mem_is_stand_in(iov[1].iov_base));
+    assert_int_equal(mem_iov_user(&m, 0xffff800000000000ull, 0, GPROT_READ, iov, 4), 1);
+    assert_int_equal(preadv(fd, iov, 1, 0), -1);
+    assert_int_equal(errno, EFAULT);
+    assert_int_equal(mem_iov_user(&m, 0x100000, 0, GPROT_READ, iov, 4), 0);
+    fclose(f);
+}
+
+static void test_access_ok_is_linux_user_range(void **state)
+{
+    assert_true(mem_access_ok(0, 0));
+    assert_true(mem_access_ok(0x7ffffffff000ull - 16, 16));
+    assert_false(mem_access_ok(0x7ffffffff000ull - 16, 17));
+    assert_false(mem_access_ok(0xffff800000000000ull, 0));
+    assert_false(mem_access_ok(0x1000, ~0ull));
+}
+
+static void test_copy_to_prefix_writes_up_to_the_fault(void **state)
+{
+    assert_int_equal(mem_map(&m, 0x100000, 4096, GPROT_READ | GPROT_WRITE, 0, NULL), 0);
+    const char src[16] = "0123456789abcdef";
+    assert_int_equal(mem_copy_to_prefix(&m, 0x100ffa, src, 16), 6);
+    assert_int_equal(mem_copy_to_prefix(&m, 0x101000, src, 16), 0);
+    assert_int_equal(mem_copy_to_prefix(&m, 0x100000, src, 16), 16);
+    assert_true(mem_accessible(&m, 0x100000, 4096, GPROT_WRITE));
+    assert_false(mem_accessible(&m, 0x100001, 4096, GPROT_READ));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -396,6 +449,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unmap_frees_the_page_tables_of_the_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_protect_walks_only_present_tables, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_keeps_the_host_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_iov_user_ends_in_a_stand_in_that_faults_on_the_host, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_ok_is_linux_user_range, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_copy_to_prefix_writes_up_to_the_fault, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/fds.h"
 #include "elf/load.h"
 #include "elf/stack.h"
 #include "sys_test.h"
@@ -218,8 +219,9 @@ static void test_unknown_and_foreign_entries_are_enoent(void **state)
 static void test_fd_directory_hides_goemus_private_fds(void **state)
 {
     char names[4096] = "";
-    int priv = fcntl(0, F_DUPFD_CLOEXEC, 600);
-    assert_true(priv >= 600);
+    fds_init();
+    int slot = fds_keep(dup(0)), priv = fds_fd(slot);
+    assert_true(fds_private(priv));
     int fd = open_guest("/proc/self/fd", O_RDONLY | O_DIRECTORY);
     assert_true(fd >= 0);
     for (;;) {
@@ -237,11 +239,20 @@ static void test_fd_directory_hides_goemus_private_fds(void **state)
         }
     }
     close(fd);
-    close(priv);
     assert_non_null(strstr(names, "0 "));
     char want[16];
     snprintf(want, sizeof(want), " %d ", priv);
     assert_null(strstr(names, want));
+    /* Nor can it be reached by name: fd/N, fdinfo/N, /dev/fd/N (the symlink to fd/). */
+    const char *fmts[] = {"/proc/self/fd/%d", "/proc/self/fdinfo/%d", "/dev/fd/%d"};
+    for (int i = 0; i < 3; i++) {
+        char p[64];
+        snprintf(p, sizeof(p), fmts[i], priv);
+        put_str(PATH, p);
+        assert_int_equal(SYS(sys_openat, (uint64_t)LINUX_AT_FDCWD, PATH, O_RDONLY), -ENOENT);
+        assert_int_equal(SYS(sys_readlink, PATH, BUF, 64), -ENOENT);
+    }
+    fds_drop(slot);
 }
 
 static const struct elf_image image = {.entry = 0x401000, .phdr = 0x400040, .phnum = 7};

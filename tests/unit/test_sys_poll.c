@@ -84,7 +84,10 @@ static void test_epoll_wait_errors(void **state)
 {
     setup_epoll();
     assert_int_equal(SYS(sys_epoll_wait, (uint64_t)epfd, OUT, 0, 0), -EINVAL);
-    assert_int_equal(SYS(sys_epoll_wait, (uint64_t)epfd, BAD, 1, 0), -EFAULT);
+    /* access_ok fails for a kernel address; an unmapped one faults only when an event is
+     * stored (test_sys_faults.c). */
+    assert_int_equal(SYS(sys_epoll_wait, (uint64_t)epfd, 0xffff800000000000ull, 1, 0), -EFAULT);
+    assert_int_equal(SYS(sys_epoll_wait, (uint64_t)epfd, BAD, 1, 0), 0);
     assert_int_equal(SYS(sys_epoll_wait, 9999, OUT, 1, 0), -EBADF);
     assert_int_equal(SYS(sys_epoll_pwait, (uint64_t)epfd, OUT, 1, 0, EV, 4), -EINVAL);
     teardown_epoll();

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "base/fds.h"
 #include "sys_test.h"
 
 #define PATH (SCRATCH + 0x100)
@@ -310,6 +311,49 @@ static void test_blocking_wait_for_any_child_wakes_when_one_exits(void **state)
     close(go[1]);
 }
 
+/* goemu's block of private fds (base/fds.h) holds fewer pidfds than there are children here:
+ * a wait for any child, or for one child without a pidfd, looks again on the timer, and every
+ * child is still reaped as it exits. */
+static void test_waits_for_more_children_than_goemus_block_holds(void **state)
+{
+    enum { N = FDS_SLOTS + 8 };
+    int go[2];
+    int64_t pid[N];
+    char bytes[N];
+    fds_init();
+    assert_int_equal(pipe(go), 0);
+    for (int i = 0; i < N; i++) {
+        pid[i] = SYS(sys_clone, SIGCHLD_);
+        if (pid[i] == 0) {
+            char c;
+            _exit(read(go[0], &c, 1) == 1 ? 5 : 99);
+        }
+        assert_true(pid[i] > 0);
+    }
+    assert_int_equal(SYS(sys_wait4, (uint64_t)-1, WORD, 0, 0), 0);
+    assert_int_equal(T->state, THREAD_BLOCKED);
+    assert_true(fds_private(T->wait_fd));
+    T->state = THREAD_RUNNABLE;
+    T->block = BLOCK_NONE;
+    assert_int_equal(SYS(sys_wait4, (uint64_t)pid[N - 1], WORD, 0, 0), 0);
+    assert_int_equal(T->state, THREAD_BLOCKED);
+    T->state = THREAD_RUNNABLE;
+    T->block = BLOCK_NONE;
+    memset(bytes, 'x', sizeof(bytes));
+    assert_int_equal(write(go[1], bytes, sizeof(bytes)), N);
+    assert_int_equal(WAIT(sys_wait4, (uint64_t)pid[N - 1], WORD, 0, 0), pid[N - 1]);
+    for (int i = 0; i < N - 1; i++) {
+        int64_t r = WAIT(sys_wait4, (uint64_t)-1, WORD, 0, 0);
+        assert_true(r > 0);
+        int status;
+        peek(WORD, &status, sizeof(status));
+        assert_int_equal(WEXITSTATUS(status), 5);
+    }
+    assert_int_equal(SYS(sys_wait4, (uint64_t)-1, WORD, LINUX_WNOHANG, 0), -ECHILD);
+    close(go[0]);
+    close(go[1]);
+}
+
 /* Stops are not in a pidfd: a WUNTRACED wait looks again on a timer until one is reported. */
 static void test_wait_for_a_stop_reports_it(void **state)
 {
@@ -426,6 +470,7 @@ int main(void)
         SYS_TEST(test_blocking_wait_for_any_child_wakes_when_one_exits),
         SYS_TEST(test_wait_for_a_stop_reports_it),
         SYS_TEST(test_clone_pidfd_then_waitid_p_pidfd),
+        SYS_TEST(test_waits_for_more_children_than_goemus_block_holds),
         SYS_TEST(test_kill_reaches_a_child),
         SYS_TEST(test_pidfd_of_own_pid_works_like_go_checks_it),
         SYS_TEST(test_own_pid_means_the_caller_for_process_groups),

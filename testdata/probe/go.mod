@@ -1,0 +1,3 @@
+module goemu.test/probe
+
+go 1.19
