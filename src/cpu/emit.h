@@ -76,26 +76,10 @@ static inline void emit_store_rax_cpu(struct emit *e, uint32_t disp)
     emit_u32(e, disp);
 }
 
-/* cmp dword [rbx + disp32], 0 */
-static inline void emit_test_cpu32(struct emit *e, uint32_t disp)
-{
-    emit_bytes(e, "\x83\xbb", 2);
-    emit_u32(e, disp);
-    emit_u8(e, 0);
-}
-
 /* cmp dword [rax + disp32], 0 */
 static inline void emit_test_rax32(struct emit *e, uint32_t disp)
 {
     emit_bytes(e, "\x83\xb8", 2);
-    emit_u32(e, disp);
-    emit_u8(e, 0);
-}
-
-/* cmp qword [rax + disp32], 0 */
-static inline void emit_test_rax64(struct emit *e, uint32_t disp)
-{
-    emit_bytes(e, "\x48\x83\xb8", 3);
     emit_u32(e, disp);
     emit_u8(e, 0);
 }

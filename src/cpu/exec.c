@@ -332,7 +332,7 @@ static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *i
                                                  uint64_t limit)
 {
     struct block *b = NULL, *prev = NULL;
-    c->icount_limit = limit;
+    c->icount_limit = c->hooks->block ? 0 : limit;  /* see cpu_set_hooks */
     for (;;) {
         if (c->mem->code_dirty) {
             icache_flush(c->mem);

@@ -16,7 +16,7 @@ static void op_syscall(struct cpu *c, const struct insn *i)
 {
     c->gpr[RCX] = c->rip;
     c->gpr[R11] = flags_get(c);
-    c->stop = STOP_SYSCALL;
+    cpu_stop_at_block_end(c, STOP_SYSCALL);
 }
 
 op_fn *sel_syscall(const struct insn *i) { return op_syscall; }

@@ -154,6 +154,7 @@ static void emit_tlb_lookup(struct emit *e, uint32_t tlb_off, unsigned size, str
     }
     emit_bytes(e, "\x48\x3b\x0a", 3);                        /* cmp rcx, [rdx] */
     sp->jcc[0] = emit_jcc_fwd(e, 0x85);                       /* jne slow */
+    sp->writes = tlb_off == offsetof(struct mem, tlb_w);
     if (size > 1) {
         emit_bytes(e, "\x89\xc1\x81\xe1", 4);               /* mov ecx, eax; and ecx, */
         emit_u32(e, GUEST_PAGE_MASK);
@@ -481,7 +482,7 @@ static int cond_template(struct emit *e, const struct insn *i, struct tmpl_flags
 int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow_path *sp,
                  struct tmpl_flags *f)
 {
-    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip};
+    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip, 0};
     struct inline_alu a;
     int done;
     if (move_template(e, i)) {
@@ -503,7 +504,7 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
 int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_t next,
                      struct slow_path *sp, const struct tmpl_flags *f)
 {
-    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip};
+    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip, 0};
     op_fn *fn = i->fn;
     int cond = jcc_inline_cond(fn);
     if (cond >= 0) {

@@ -17,6 +17,7 @@ struct slow_path {
     uint8_t *back;            /* where the fast path rejoins */
     const struct insn *i;
     uint64_t rip;             /* the instruction's address, for insn_rip */
+    int writes;               /* the handler may store (and so make code dirty) */
 };
 
 /* What tier 2 knows about the guest's arithmetic flags at a point in a block. */
