@@ -1,7 +1,8 @@
 /* emit.h — the few x86-64 host instructions the translating tier writes, as bytes into a
  * buffer (encodings from SDM Vol. 2: MOV C7 /0 and 89 /r with REX.W, MOV B8+r imm64, CALL
  * E8 cd and FF /2, PUSH/POP 50+r, RET C3). An emitter, not a decoder: guest code is decoded
- * by Zydis only. The host registers used are fixed: rbx holds the struct cpu pointer. */
+ * by Zydis only. The host registers used are fixed: rbx holds the struct cpu pointer, r12 its
+ * struct mem (whose TLBs the templates read). */
 #ifndef GOEMU_CPU_EMIT_H
 #define GOEMU_CPU_EMIT_H
 
@@ -27,10 +28,20 @@ static inline void emit_u8(struct emit *e, uint8_t v) { emit_bytes(e, &v, 1); }
 static inline void emit_u32(struct emit *e, uint32_t v) { emit_bytes(e, &v, 4); }
 static inline void emit_u64(struct emit *e, uint64_t v) { emit_bytes(e, &v, 8); }
 
-/* push rbx; mov rbx, rdi */
-static inline void emit_prologue(struct emit *e) { emit_bytes(e, "\x53\x48\x89\xfb", 4); }
-/* pop rbx; ret */
-static inline void emit_epilogue(struct emit *e) { emit_bytes(e, "\x5b\xc3", 2); }
+/* push rbx; push r12; push r13 (three: the stack stays 16-byte aligned at calls); mov rbx, rdi */
+static inline void emit_prologue(struct emit *e)
+{
+    emit_bytes(e, "\x53\x41\x54\x41\x55\x48\x89\xfb", 8);
+}
+/* pop r13; pop r12; pop rbx; ret */
+static inline void emit_epilogue(struct emit *e) { emit_bytes(e, "\x41\x5d\x41\x5c\x5b\xc3", 6); }
+
+/* mov r12, [rbx + disp32] */
+static inline void emit_load_r12_cpu(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x4c\x8b\xa3", 3);
+    emit_u32(e, disp);
+}
 
 /* mov qword [rbx + disp32], v: imm32 sign-extended when it fits, else through rax. */
 static inline void emit_store_cpu64(struct emit *e, uint32_t disp, uint64_t v)

@@ -234,7 +234,7 @@ static void op_neg(struct cpu *c, const struct insn *i)
     flags_set(c, CC_SUB, size, r, 0, a);
 }
 
-static void op_not(struct cpu *c, const struct insn *i)
+void op_not(struct cpu *c, const struct insn *i)
 {
     op_put(c, i, 0, ~op_get(c, i, 0) & width_mask(i->size[0]));
 }

@@ -63,6 +63,7 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     struct emit e = {code, tc->base + tc->size, 0};
     uint64_t rip = start;
     emit_prologue(&e);
+    emit_load_r12_cpu(&e, offsetof(struct cpu, mem));  /* the same for every block it chains to */
     uint8_t *body = e.p;
     /* What the loop does before run_block: which block runs, its instructions counted. */
     emit_store_cpu64(&e, offsetof(struct cpu, cur_block_start), start);

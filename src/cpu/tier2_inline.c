@@ -138,31 +138,25 @@ static int emit_ea(struct emit *e, const struct insn *i)
     return 1;
 }
 
-/* mem_tlb's test on the guest address in rax: rdx = &tlb[index] of the TLB at tlb_off in
- * struct mem; to the slow path unless the entry holds the page and the access does not cross
- * it; then rsi = the host address. */
+/* mem_tlb's test on the guest address in rax, with r12 = c->mem (tier2.c's prologue): the
+ * entry is indexed by the first byte's page and compared with the last byte's page, so an
+ * access that crosses a page misses (qemu's tlb_fill trick). To the slow path on a miss; then
+ * rsi = the host address. rax is kept; rcx and rdx are clobbered. */
 static void emit_tlb_lookup(struct emit *e, uint32_t tlb_off, unsigned size, struct slow_path *sp)
 {
-    emit_bytes(e, "\x48\x89\xc1\x48\xc1\xe9\x0c", 7);      /* mov rcx, rax; shr rcx, 12 */
-    emit_bytes(e, "\x89\xca\x81\xe2", 4);                   /* mov edx, ecx; and edx, */
-    emit_u32(e, TLB_SIZE - 1);
-    emit_bytes(e, "\x48\xc1\xe2\x04\x48\x03\x93", 7);      /* shl rdx, 4; add rdx, [rbx+ */
-    emit_u32(e, CPU_FIELD(mem));                              /*   mem] */
-    if (tlb_off) {
-        emit_bytes(e, "\x48\x81\xc2", 3);                     /* add rdx, imm32 */
-        emit_u32(e, tlb_off);
-    }
-    emit_bytes(e, "\x48\x3b\x0a", 3);                        /* cmp rcx, [rdx] */
+    if (size > 1)
+        emit_bytes(e, (uint8_t[]){0x48, 0x8d, 0x48, (uint8_t)(size - 1)}, 4); /* lea rcx, [rax+s-1] */
+    else
+        emit_bytes(e, "\x48\x89\xc1", 3);                   /* mov rcx, rax */
+    emit_bytes(e, "\x48\xc1\xe9\x0c", 4);                  /* shr rcx, 12 */
+    emit_bytes(e, "\x89\xc2\xc1\xea\x08\x81\xe2", 7);      /* mov edx, eax; shr edx, 8; and edx, */
+    emit_u32(e, (TLB_SIZE - 1) << 4);                         /*   index * 16 */
+    emit_bytes(e, "\x49\x3b\x8c\x14", 4);                  /* cmp rcx, [r12 + rdx + tag] */
+    emit_u32(e, tlb_off + (uint32_t)offsetof(struct tlb_entry, tag));
     sp->jcc[0] = emit_jcc_fwd(e, 0x85);                       /* jne slow */
     sp->writes = tlb_off == offsetof(struct mem, tlb_w);
-    if (size > 1) {
-        emit_bytes(e, "\x89\xc1\x81\xe1", 4);               /* mov ecx, eax; and ecx, */
-        emit_u32(e, GUEST_PAGE_MASK);
-        emit_bytes(e, "\x81\xf9", 2);                         /* cmp ecx, PAGE - size */
-        emit_u32(e, GUEST_PAGE_SIZE - size);
-        sp->jcc[1] = emit_jcc_fwd(e, 0x87);                   /* ja slow */
-    }
-    emit_bytes(e, "\x48\x89\xc6\x48\x03\x72\x08", 7);      /* mov rsi, rax; add rsi, [rdx+8] */
+    emit_bytes(e, "\x48\x89\xc6\x49\x03\xb4\x14", 7);      /* mov rsi, rax; add rsi, [r12 + */
+    emit_u32(e, tlb_off + (uint32_t)offsetof(struct tlb_entry, addend)); /* rdx + addend] */
 }
 
 /* rsi = host address of i's memory operand, size bytes, read (or written when write);
@@ -344,12 +338,16 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     /* The host opcode (r/m, reg form, 32/64-bit; the byte form is one less) and cc kind. */
     static const struct { uint8_t opcode, kind, writes; } ops[IALU_COUNT] = {
         [IALU_ADD] = {0x01, CC_ADD, 1},  [IALU_OR] = {0x09, CC_LOGIC, 1},
+        [IALU_ADC] = {0x11, CC_ADC, 1},  [IALU_SBB] = {0x19, CC_SBB, 1},
         [IALU_AND] = {0x21, CC_LOGIC, 1}, [IALU_SUB] = {0x29, CC_SUB, 1},
         [IALU_XOR] = {0x31, CC_LOGIC, 1}, [IALU_CMP] = {0x29, CC_SUB, 0},
         [IALU_TEST] = {0x21, CC_LOGIC, 0},
     };
-    if (a.op == IALU_ADC || a.op == IALU_SBB)
-        return 0;   /* they read the carry: flags_cf */
+    /* ADC/SBB read the carry: from the host's CF, with the guest's flags put there first,
+     * which a memory operand's TLB lookup would clobber. */
+    int carry = a.op == IALU_ADC || a.op == IALU_SBB;
+    if (carry && ((a.form != IFORM_RR && a.form != IFORM_RI) || !want_flags(e, f)))
+        return 0;
     unsigned w = a.bytes;
     int mem_dst = a.form == IFORM_MR || a.form == IFORM_MI;
     if (a.form == IFORM_RM || mem_dst) {
@@ -368,12 +366,16 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     default: mov_imm(e, H_RCX, (uint64_t)i->imm & width_mask(w)); break;
     }
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
+    if (carry)   /* cc_aux = the carry in: setc sil; movzx esi, sil */
+        emit_bytes(e, "\x40\x0f\x92\xc6\x40\x0f\xb6\xf6", 8);
     uint8_t op = (uint8_t)(ops[a.op].opcode - (w == 1));
     if (w == 8)
         emit_bytes(e, (uint8_t[]){0x48, op, 0xca}, 3);        /* op rdx, rcx */
     else
         emit_bytes(e, (uint8_t[]){op, 0xca}, 2);              /* op edx, ecx / dl, cl */
     record_flags(e, f, ops[a.op].kind, w);
+    if (carry)
+        st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
     if (ops[a.op].writes) {
         if (mem_dst)
             st_host(e, w, H_RDX);
@@ -415,42 +417,158 @@ static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_fla
     return 1;
 }
 
-/* SHL/SHR/SAR r32/r64, imm8, recorded as shift_flags does: cc_aux = CF | OF << 1, OF by the
- * count-1 formula for every count (ops_shift.c do_shl/do_shr/do_sar). */
+/* jmp rel32 with the target filled in later (emit_patch_rel32). */
+static uint8_t *jmp_fwd(struct emit *e)
+{
+    emit_u8(e, 0xe9);
+    uint8_t *at = e->p;
+    emit_u32(e, 0);
+    return e->overflow ? NULL : at;
+}
+
+static void patch_here(struct emit *e, uint8_t *at)
+{
+    if (at && !e->overflow)
+        emit_patch_rel32(at, e->p);
+}
+
+/* SHL/SHR/SAR of a 32/64-bit register by imm8 or CL, recorded as shift_flags does: cc_b =
+ * the masked count, cc_aux = CF | OF << 1 with OF by the count-1 formula for every count
+ * (ops_shift.c do_shl/do_shr/do_sar). A zero count writes the register back (zero-extending
+ * a 32-bit one) and changes no flags. a in rax, count in ecx, result in rdx, aux in esi. */
 static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
 {
     unsigned op, w;
     if (!shift_inline_form(i->fn, &op, &w))
         return 0;
-    unsigned bits = w * 8, n = (unsigned)i->imm & (bits - 1);
+    int by_cl = w == 0;   /* the generic handler: only a register shifted by CL is written here */
+    if (by_cl) {
+        if (i->nops != 2 || i->kind[0] != OK_REG || (i->size[0] != 4 && i->size[0] != 8) ||
+            i->kind[1] != OK_REG)
+            return 0;
+        w = i->size[0];
+    }
+    unsigned bits = w * 8, n = by_cl ? 0 : (unsigned)i->imm & (bits - 1);
     uint8_t rex = w == 8 ? 0x48 : 0x40;   /* 0x40: a harmless empty REX */
+    uint8_t *zero = NULL;
     ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
-    if (n == 0) {   /* no flags change; a 32-bit register is still zero-extended */
+    if (by_cl) {
+        ld_cpu(e, 4, H_RCX, GPR(RCX));
+        emit_bytes(e, (uint8_t[]){0x83, 0xe1, (uint8_t)(bits - 1)}, 3);   /* and ecx, mask */
+        zero = emit_jcc_fwd(e, 0x84);                                    /* jz zero */
+    } else if (n == 0) {
         st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
-        return 1;
+        return 1;   /* the flags, host and guest, are as they were */
+    } else {
+        mov_imm(e, H_RCX, n);
     }
     static const uint8_t ext[3] = {[ISH_SHL] = 4, [ISH_SHR] = 5, [ISH_SAR] = 7};
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
-    emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc2 | ext[op] << 3), (uint8_t)n}, 4);
-    ecx_from_cf(e);
-    if (op == ISH_SHL || (op == ISH_SHR && n == 1)) {
-        /* esi = MSB of the result (SHL: then xor CF) or of the operand (SHR by 1) */
-        emit_bytes(e, op == ISH_SHL ? "\x48\x89\xd6" : "\x48\x89\xc6", 3);
-        emit_bytes(e, (uint8_t[]){rex, 0xc1, 0xee, (uint8_t)(bits - 1)}, 4);  /* shr rsi */
+    if (by_cl)
+        emit_bytes(e, (uint8_t[]){rex, 0xd3, (uint8_t)(0xc2 | ext[op] << 3)}, 3);  /* op rdx, cl */
+    else
+        emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc2 | ext[op] << 3), (uint8_t)n}, 4);
+    emit_bytes(e, "\x40\x0f\x92\xc6\x40\x0f\xb6\xf6", 8);  /* setc sil; movzx esi, sil */
+    if (op == ISH_SHL || (op == ISH_SHR && (by_cl || n == 1))) {
+        uint8_t *not_one = NULL;
+        if (op == ISH_SHR && by_cl) {
+            emit_bytes(e, "\x83\xf9\x01", 3);                 /* cmp ecx, 1 */
+            not_one = emit_jcc_fwd(e, 0x85);
+        }
+        /* edi = MSB of the result (SHL, then xor CF) or of the operand (SHR by 1) */
+        emit_bytes(e, op == ISH_SHL ? "\x48\x89\xd7" : "\x48\x89\xc7", 3);
+        emit_bytes(e, (uint8_t[]){rex, 0xc1, 0xef, (uint8_t)(bits - 1)}, 4);  /* shr rdi */
         if (op == ISH_SHL)
-            emit_bytes(e, "\x31\xce", 2);                     /* xor esi, ecx */
-        emit_bytes(e, "\xd1\xe6\x09\xf1", 4);                /* shl esi, 1; or ecx, esi */
+            emit_bytes(e, "\x31\xf7", 2);                     /* xor edi, esi */
+        emit_bytes(e, "\xd1\xe7\x09\xfe", 4);                /* shl edi, 1; or esi, edi */
+        patch_here(e, not_one);
     }
     st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-    st_cpu_imm(e, CPU_FIELD(cc_b), (int32_t)n);
+    st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
     st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
-    st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
-    f->cc = (int32_t)CC_OP(CC_SHIFT, width_log2(w));
+    st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
+    emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
+    emit_u32(e, CPU_FIELD(cc_op));
+    emit_u32(e, CC_OP(CC_SHIFT, width_log2(w)));
+    st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
+    if (by_cl) {
+        uint8_t *done = jmp_fwd(e);
+        patch_here(e, zero);
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+        patch_here(e, done);
+    }
+    /* Which record is current depends on the count when it comes from CL; and the host's OF
+     * after a multi-bit shift need not be goemu's. */
+    f->cc = by_cl ? -1 : (int32_t)CC_OP(CC_SHIFT, width_log2(w));
+    f->live = 0;
+    return 1;
+}
+
+/* IMUL r, r and IMUL r, r, imm32 at 32/64 bits: the truncated product, CF = OF = it did not
+ * fit (mul_flags: the record holds the result and the overflow, a = b = 0). */
+static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
+{
+    op_fn *fn = i->fn;
+    int three = fn == op_imul_rri32 || fn == op_imul_rri64;
+    if (!three && fn != op_imul_rr32 && fn != op_imul_rr64)
+        return 0;
+    unsigned w = fn == op_imul_rr64 || fn == op_imul_rri64 ? 8 : 4;
+    if (three && w == 8 && i->imm != (int32_t)i->imm)
+        return 0;
+    uint8_t rex = w == 8 ? 0x48 : 0x40;
+    ld_cpu(e, w, H_RCX, GPR(i->reg[1]));
+    if (three) {
+        emit_bytes(e, (uint8_t[]){rex, 0x69, 0xc1}, 3);       /* imul eax/rax, ecx/rcx, imm32 */
+        emit_u32(e, (uint32_t)i->imm);
+    } else {
+        ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+        emit_bytes(e, (uint8_t[]){rex, 0x0f, 0xaf, 0xc1}, 4); /* imul eax/rax, ecx/rcx */
+    }
+    emit_bytes(e, "\x0f\x90\xc2\x0f\xb6\xd2", 6);            /* seto dl; movzx edx, dl */
+    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));
+    st_cpu_imm(e, CPU_FIELD(cc_a), 0);
+    st_cpu_imm(e, CPU_FIELD(cc_b), 0);
+    st_cpu(e, 4, H_RDX, CPU_FIELD(cc_aux));
+    f->cc = (int32_t)CC_OP(CC_MUL, width_log2(w));
     emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
     emit_u32(e, CPU_FIELD(cc_op));
     emit_u32(e, (uint32_t)f->cc);
-    st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
-    f->live = 0;   /* the host's OF after a multi-bit shift need not be goemu's */
+    st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    f->live = 0;   /* SF/ZF/PF are undefined on the host, derived from the result in goemu */
+    return 1;
+}
+
+/* LEA r32 (the 64-bit sum, truncated), NOT r32/r64, MOVSX r32/r64 from a register: no flags. */
+static int misc_template(struct emit *e, const struct insn *i)
+{
+    op_fn *fn = i->fn;
+    if (fn == op_lea && i->size[0] == 4 && !(i->prefix & PFX_ADDR32) &&
+        i->disp == (int32_t)i->disp) {
+        ld_cpu(e, 8, H_RAX, GPR(i->m_base));
+        ld_cpu(e, 8, H_RCX, GPR(i->m_index));
+        /* lea eax, [rax + rcx * scale + disp32]: 32-bit result, zero-extended */
+        emit_bytes(e, (uint8_t[]){0x8d, 0x84, (uint8_t)(i->m_scale << 6 | 0x08)}, 3);
+        emit_u32(e, (uint32_t)(int32_t)i->disp);
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    } else if (fn == op_not && i->kind[0] == OK_REG && i->size[0] >= 4) {
+        unsigned w = i->size[0];
+        ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+        emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xf7, 0xd0}, 3);  /* not eax/rax */
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    } else if (fn == op_movsx && i->kind[1] != OK_MEM && i->size[0] >= 4) {
+        /* reg_put at size[0] of the source sign-extended: movsx rax, al/ax or movsxd rax, eax,
+         * then a 32-bit destination keeps the low half, zero-extended */
+        ld_cpu(e, i->size[1], H_RAX, reg_off(i, 1));
+        static const uint8_t sx[3][3] = {{0x48, 0x0f, 0xbe}, {0x48, 0x0f, 0xbf}, {0x48, 0x63, 0x00}};
+        unsigned k = i->size[1] == 1 ? 0 : i->size[1] == 2 ? 1 : 2;
+        emit_bytes(e, sx[k], k == 2 ? 2 : 3);
+        emit_u8(e, 0xc0);                                     /* rax, al/ax/eax */
+        if (i->size[0] == 4)
+            emit_bytes(e, "\x89\xc0", 2);                     /* mov eax, eax */
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    } else {
+        return 0;
+    }
     return 1;
 }
 
@@ -493,7 +611,8 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
     } else if (alu_inline_form(i->fn, &a)) {
         done = alu_template(e, i, a, sp, f);
     } else {
-        done = incdec_template(e, i, f) || shift_template(e, i, f) || cond_template(e, i, f);
+        done = incdec_template(e, i, f) || shift_template(e, i, f) || cond_template(e, i, f) ||
+               imul_template(e, i, f) || misc_template(e, i);
     }
     sp->back = e->p;
     return done;
