@@ -226,7 +226,7 @@ int alu_inline_form(op_fn *fn, struct inline_alu *out)
 INCDEC_DEFINE(inc, CC_INC, +)
 INCDEC_DEFINE(dec, CC_DEC, -)
 
-static void op_neg(struct cpu *c, const struct insn *i)
+void op_neg(struct cpu *c, const struct insn *i)
 {
     unsigned size = i->size[0];
     uint64_t a = op_get(c, i, 0), r = (0 - a) & width_mask(size);

@@ -76,7 +76,8 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
         const struct insn *i = &insns[k];
         uint64_t next = rip + i->len;
         /* The last instruction sets rip (it may transfer control); the others leave it. */
-        int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags)
+        int dead = k + 1 < n && tier2_kills_flags(&insns[k + 1]);
+        int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags, dead)
                                 : tier2_inline_end(&e, i, rip, next, &slow[nslow], &flags);
         if (inlined) {
             if (slow[nslow].jcc[0]) {

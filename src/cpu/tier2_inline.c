@@ -333,7 +333,7 @@ static int memory_move_template(struct emit *e, const struct insn *i, struct slo
  * (flags_set) and the destination. */
 
 static int alu_template(struct emit *e, const struct insn *i, struct inline_alu a,
-                        struct slow_path *sp, struct tmpl_flags *f)
+                        struct slow_path *sp, struct tmpl_flags *f, int dead)
 {
     /* The host opcode (r/m, reg form, 32/64-bit; the byte form is one less) and cc kind. */
     static const struct { uint8_t opcode, kind, writes; } ops[IALU_COUNT] = {
@@ -373,9 +373,11 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
         emit_bytes(e, (uint8_t[]){0x48, op, 0xca}, 3);        /* op rdx, rcx */
     else
         emit_bytes(e, (uint8_t[]){op, 0xca}, 2);              /* op edx, ecx / dl, cl */
-    record_flags(e, f, ops[a.op].kind, w);
-    if (carry)
-        st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
+    if (!dead) {
+        record_flags(e, f, ops[a.op].kind, w);
+        if (carry)
+            st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
+    }
     if (ops[a.op].writes) {
         if (mem_dst)
             st_host(e, w, H_RDX);
@@ -387,15 +389,28 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     return 1;
 }
 
+int tier2_kills_flags(const struct insn *i)
+{
+    struct inline_alu a;
+    return alu_inline_form(i->fn, &a) && (a.form == IFORM_RR || a.form == IFORM_RI) &&
+           a.op != IALU_ADC && a.op != IALU_SBB;
+}
+
 /* INC/DEC r32/r64 keep CF: done on the host with the guest's flags in place, INC/DEC keep it
  * too, and SETC reads it back for cc_aux. */
-static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
+static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
 {
     op_fn *fn = i->fn;
     int inc = fn == op_inc_r32 || fn == op_inc_r64;
     if (!inc && fn != op_dec_r32 && fn != op_dec_r64)
         return 0;
     unsigned w = fn == op_inc_r64 || fn == op_dec_r64 ? 8 : 4;
+    if (dead) {   /* the result only: lea edx/rdx, [rax -+ 1] */
+        ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+        emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0x8d, 0x50, inc ? 0x01 : 0xff}, 4);
+        st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
+        return 1;
+    }
     if (!want_flags(e, f))
         return 0;
     ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
@@ -436,7 +451,7 @@ static void patch_here(struct emit *e, uint8_t *at)
  * the masked count, cc_aux = CF | OF << 1 with OF by the count-1 formula for every count
  * (ops_shift.c do_shl/do_shr/do_sar). A zero count writes the register back (zero-extending
  * a 32-bit one) and changes no flags. a in rax, count in ecx, result in rdx, aux in esi. */
-static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
+static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
 {
     unsigned op, w;
     if (!shift_inline_form(i->fn, &op, &w))
@@ -450,8 +465,19 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
     }
     unsigned bits = w * 8, n = by_cl ? 0 : (unsigned)i->imm & (bits - 1);
     uint8_t rex = w == 8 ? 0x48 : 0x40;   /* 0x40: a harmless empty REX */
+    static const uint8_t ext[3] = {[ISH_SHL] = 4, [ISH_SHR] = 5, [ISH_SAR] = 7};
     uint8_t *zero = NULL;
     ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+    if (dead) {   /* the result only; the host masks the count as ops_shift.c does */
+        if (by_cl) {
+            ld_cpu(e, 4, H_RCX, GPR(RCX));
+            emit_bytes(e, (uint8_t[]){rex, 0xd3, (uint8_t)(0xc0 | ext[op] << 3)}, 3);
+        } else if (n) {
+            emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc0 | ext[op] << 3), (uint8_t)n}, 4);
+        }
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+        return 1;
+    }
     if (by_cl) {
         ld_cpu(e, 4, H_RCX, GPR(RCX));
         emit_bytes(e, (uint8_t[]){0x83, 0xe1, (uint8_t)(bits - 1)}, 3);   /* and ecx, mask */
@@ -462,7 +488,6 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
     } else {
         mov_imm(e, H_RCX, n);
     }
-    static const uint8_t ext[3] = {[ISH_SHL] = 4, [ISH_SHR] = 5, [ISH_SAR] = 7};
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
     if (by_cl)
         emit_bytes(e, (uint8_t[]){rex, 0xd3, (uint8_t)(0xc2 | ext[op] << 3)}, 3);  /* op rdx, cl */
@@ -506,7 +531,7 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
 
 /* IMUL r, r and IMUL r, r, imm32 at 32/64 bits: the truncated product, CF = OF = it did not
  * fit (mul_flags: the record holds the result and the overflow, a = b = 0). */
-static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
+static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
 {
     op_fn *fn = i->fn;
     int three = fn == op_imul_rri32 || fn == op_imul_rri64;
@@ -524,6 +549,10 @@ static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags
         ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
         emit_bytes(e, (uint8_t[]){rex, 0x0f, 0xaf, 0xc1}, 4); /* imul eax/rax, ecx/rcx */
     }
+    if (dead) {
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+        return 1;
+    }
     emit_bytes(e, "\x0f\x90\xc2\x0f\xb6\xd2", 6);            /* seto dl; movzx edx, dl */
     st_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));
     st_cpu_imm(e, CPU_FIELD(cc_a), 0);
@@ -535,6 +564,22 @@ static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags
     emit_u32(e, (uint32_t)f->cc);
     st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
     f->live = 0;   /* SF/ZF/PF are undefined on the host, derived from the result in goemu */
+    return 1;
+}
+
+/* NEG r32/r64: flags as 0 - x (op_neg: a = 0, b = x), which the host's NEG sets too. */
+static int neg_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
+{
+    if (i->fn != op_neg || i->kind[0] != OK_REG || i->size[0] < 4)
+        return 0;
+    unsigned w = i->size[0];
+    ld_cpu(e, w, H_RCX, GPR(i->reg[0]));
+    emit_bytes(e, "\x31\xc0\x48\x89\xca", 5);            /* xor eax, eax; mov rdx, rcx */
+    emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xf7, 0xda}, 3);  /* neg edx/rdx */
+    if (!dead)
+        record_flags(e, f, CC_SUB, w);
+    st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
+    f->live = 1;
     return 1;
 }
 
@@ -598,7 +643,7 @@ static int cond_template(struct emit *e, const struct insn *i, struct tmpl_flags
 }
 
 int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow_path *sp,
-                 struct tmpl_flags *f)
+                 struct tmpl_flags *f, int flags_dead)
 {
     *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip, 0};
     struct inline_alu a;
@@ -609,11 +654,14 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
         done = 1;
         f->live = 0;
     } else if (alu_inline_form(i->fn, &a)) {
-        done = alu_template(e, i, a, sp, f);
+        done = alu_template(e, i, a, sp, f, flags_dead);
     } else {
-        done = incdec_template(e, i, f) || shift_template(e, i, f) || cond_template(e, i, f) ||
-               imul_template(e, i, f) || misc_template(e, i);
+        done = incdec_template(e, i, f, flags_dead) || shift_template(e, i, f, flags_dead) ||
+               neg_template(e, i, f, flags_dead) || imul_template(e, i, f, flags_dead) ||
+               cond_template(e, i, f) || misc_template(e, i);
     }
+    if (done && flags_dead)
+        *f = (struct tmpl_flags){-1, 0};   /* the next instruction writes them all */
     sp->back = e->p;
     return done;
 }

@@ -29,11 +29,18 @@ struct tmpl_flags {
 };
 
 /* Writes i (at guest address rip) inline when a template does its handler's work, updating
- * *f; fills *sp (sp->jcc[0] stays NULL when no slow path is needed). Returns 0, having written
- * nothing, when there is no template. i must not end its block: these templates leave rip
- * alone. */
+ * *f; fills *sp (sp->jcc[0] stays NULL when no slow path is needed). flags_dead says that the
+ * next instruction writes every flag and the whole record without reading them and cannot
+ * fault (tier2_kills_flags): then i's flags are never seen, not even in a signal frame, and
+ * the template computes only its result. Returns 0, having written nothing, when there is no
+ * template. i must not end its block: these templates leave rip alone. */
 int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow_path *sp,
-                 struct tmpl_flags *f);
+                 struct tmpl_flags *f, int flags_dead);
+
+/* i writes all six arithmetic flags (the record: cc_op, cc_res, cc_a, cc_b) without reading
+ * any, and cannot fault: the register and immediate forms of ADD, OR, AND, SUB, XOR, CMP,
+ * TEST. */
+int tier2_kills_flags(const struct insn *i);
 
 /* The block's last instruction (at rip; next follows it) inline: Jcc from known flags, JMP
  * rel, CALL rel32, RET. Sets c->rip as the handler would. Returns 0, having written nothing,
