@@ -19,6 +19,10 @@ op_fn op_push_r64, op_pop_r64, op_call_rel, op_ret, op_jmp_rel;
 
 /* ops_alu.c: INC/DEC of a 32/64-bit register (CF kept, flags.h CC_INC/CC_DEC). */
 op_fn op_inc_r32, op_inc_r64, op_dec_r32, op_dec_r64, op_not, op_neg;
+/* ops_alu.c: INC/DEC of any operand (the 8/16-bit and memory forms). */
+op_fn op_inc_gen, op_dec_gen;
+/* ops_system.c: NOP and PAUSE. */
+op_fn op_nop;
 
 /* ops_muldiv.c: IMUL r, r/m and IMUL r, r, imm at 32/64 bits (flags.h CC_MUL). */
 op_fn op_imul_rr32, op_imul_rr64, op_imul_rri32, op_imul_rri64;

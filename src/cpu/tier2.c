@@ -76,7 +76,12 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
         const struct insn *i = &insns[k];
         uint64_t next = rip + i->len;
         /* The last instruction sets rip (it may transfer control); the others leave it. */
-        int dead = k + 1 < n && tier2_kills_flags(&insns[k + 1]);
+        int dead = 0;   /* a later instruction overwrites i's flags before anything sees them */
+        for (uint32_t j = k + 1; j < n && !dead && j < k + 8; j++) {
+            dead = tier2_kills_flags(&insns[j]);
+            if (!dead && !tier2_flags_neutral(&insns[j]))
+                break;
+        }
         int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags, dead)
                                 : tier2_inline_end(&e, i, rip, next, &slow[nslow], &flags);
         if (inlined) {

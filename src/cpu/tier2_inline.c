@@ -231,7 +231,9 @@ static void ecx_from_cf(struct emit *e)
 static int move_template(struct emit *e, const struct insn *i)
 {
     op_fn *fn = i->fn;
-    if (fn == op_mov_r64_r64 || fn == op_mov_r32_r32) {
+    if (fn == op_nop) {
+        /* nothing to do */
+    } else if (fn == op_mov_r64_r64 || fn == op_mov_r32_r32) {
         ld_cpu(e, fn == op_mov_r64_r64 ? 8 : 4, H_RAX, GPR(i->reg[1]));
         st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
     } else if (fn == op_mov_r64_imm || fn == op_mov_r32_imm) {
@@ -389,6 +391,18 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     return 1;
 }
 
+int tier2_flags_neutral(const struct insn *i)
+{
+    op_fn *fn = i->fn;
+    if (fn == op_nop || fn == op_mov_r64_r64 || fn == op_mov_r32_r32 || fn == op_mov_r64_imm ||
+        fn == op_mov_r32_imm || fn == op_lea64 || (fn == op_lea && !(i->prefix & PFX_ADDR32)))
+        return 1;
+    if ((fn == op_movzx || fn == op_movsx || fn == op_mov_generic) && i->kind[0] != OK_MEM &&
+        i->kind[1] != OK_MEM)
+        return 1;
+    return fn == op_not && i->kind[0] == OK_REG;
+}
+
 int tier2_kills_flags(const struct insn *i)
 {
     struct inline_alu a;
@@ -445,6 +459,43 @@ static void patch_here(struct emit *e, uint8_t *at)
 {
     if (at && !e->overflow)
         emit_patch_rel32(at, e->p);
+}
+
+/* INC/DEC of a 32/64-bit memory operand: CF kept, so the guest's flags must be redone from
+ * the record after the TLB lookup (which clobbers the host's), unless they are dead. */
+static int incdec_mem_template(struct emit *e, const struct insn *i, struct slow_path *sp,
+                               struct tmpl_flags *f, int dead)
+{
+    op_fn *fn = i->fn;
+    int inc = fn == op_inc_gen;
+    if ((!inc && fn != op_dec_gen) || i->kind[0] != OK_MEM || i->size[0] < 4)
+        return 0;
+    unsigned w = i->size[0];
+    int32_t cc = f->cc;
+    unsigned kind = (unsigned)cc >> 2;
+    if (!dead && (cc < 0 || (cc & 3) == 1 || (kind != CC_LOGIC && kind != CC_SUB && kind != CC_ADD)))
+        return 0;   /* flags_from_record could not redo them */
+    if (!emit_mem_operand(e, i, w, 1, sp))
+        return 0;
+    if (!dead)
+        flags_from_record(e, cc);
+    ld_host(e, w, H_RAX);
+    emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
+    emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xff, inc ? 0xc2 : 0xca}, 3);
+    if (!dead) {
+        ecx_from_cf(e);
+        st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
+        st_cpu_imm(e, CPU_FIELD(cc_b), 1);
+        st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
+        st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
+        f->cc = (int32_t)CC_OP(inc ? CC_INC : CC_DEC, width_log2(w));
+        emit_bytes(e, "\xc7\x83", 2);                         /* mov dword [rbx + cc_op], */
+        emit_u32(e, CPU_FIELD(cc_op));
+        emit_u32(e, (uint32_t)f->cc);
+    }
+    st_host(e, w, H_RDX);
+    f->live = 0;   /* the slow path may have run the handler instead */
+    return 1;
 }
 
 /* SHL/SHR/SAR of a 32/64-bit register by imm8 or CL, recorded as shift_flags does: cc_b =
@@ -658,6 +709,7 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
     } else {
         done = incdec_template(e, i, f, flags_dead) || shift_template(e, i, f, flags_dead) ||
                neg_template(e, i, f, flags_dead) || imul_template(e, i, f, flags_dead) ||
+               incdec_mem_template(e, i, sp, f, flags_dead) ||
                cond_template(e, i, f) || misc_template(e, i);
     }
     if (done && flags_dead)

@@ -41,6 +41,9 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
  * any, and cannot fault: the register and immediate forms of ADD, OR, AND, SUB, XOR, CMP,
  * TEST. */
 int tier2_kills_flags(const struct insn *i);
+/* i neither reads nor writes the flags and cannot fault (register moves, LEA, NOP): flags
+ * dead after it are dead before it. */
+int tier2_flags_neutral(const struct insn *i);
 
 /* The block's last instruction (at rip; next follows it) inline: Jcc from known flags, JMP
  * rel, CALL rel32, RET. Sets c->rip as the handler would. Returns 0, having written nothing,
