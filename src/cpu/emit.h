@@ -2,16 +2,19 @@
  * buffer (encodings from SDM Vol. 2: MOV C7 /0 and 89 /r with REX.W, MOV B8+r imm64, CALL
  * E8 cd and FF /2, PUSH/POP 50+r, RET C3). An emitter, not a decoder: guest code is decoded
  * by Zydis only. The host registers used are fixed: rbx holds the struct cpu pointer, r12 its
- * struct mem (whose TLBs the templates read). */
+ * struct mem (whose TLBs the templates read), r8-r11, r13-r15 and rbp cache guest registers. */
 #ifndef GOEMU_CPU_EMIT_H
 #define GOEMU_CPU_EMIT_H
 
 #include <stdint.h>
 #include <string.h>
 
+struct gpr_cache;
+
 struct emit {
     uint8_t *p, *end;   /* next byte, end of the buffer */
     int overflow;       /* a write did not fit: the buffer's contents are unusable */
+    struct gpr_cache *gprs;   /* tier 2's guest registers in host registers (tier2_inline.h) */
 };
 
 static inline void emit_bytes(struct emit *e, const void *b, size_t n)
@@ -28,13 +31,17 @@ static inline void emit_u8(struct emit *e, uint8_t v) { emit_bytes(e, &v, 1); }
 static inline void emit_u32(struct emit *e, uint32_t v) { emit_bytes(e, &v, 4); }
 static inline void emit_u64(struct emit *e, uint64_t v) { emit_bytes(e, &v, 8); }
 
-/* push rbx; push r12; push r13 (three: the stack stays 16-byte aligned at calls); mov rbx, rdi */
+/* push rbx, rbp, r12, r13, r14, r15; sub rsp, 8 (the stack 16-byte aligned at calls);
+ * mov rbx, rdi */
 static inline void emit_prologue(struct emit *e)
 {
-    emit_bytes(e, "\x53\x41\x54\x41\x55\x48\x89\xfb", 8);
+    emit_bytes(e, "\x53\x55\x41\x54\x41\x55\x41\x56\x41\x57\x48\x83\xec\x08\x48\x89\xfb", 17);
 }
-/* pop r13; pop r12; pop rbx; ret */
-static inline void emit_epilogue(struct emit *e) { emit_bytes(e, "\x41\x5d\x41\x5c\x5b\xc3", 6); }
+/* add rsp, 8; pop r15, r14, r13, r12, rbp, rbx; ret */
+static inline void emit_epilogue(struct emit *e)
+{
+    emit_bytes(e, "\x48\x83\xc4\x08\x41\x5f\x41\x5e\x41\x5d\x41\x5c\x5d\x5b\xc3", 15);
+}
 
 /* mov r12, [rbx + disp32] */
 static inline void emit_load_r12_cpu(struct emit *e, uint32_t disp)

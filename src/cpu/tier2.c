@@ -60,7 +60,9 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     if (!tc->base && cache_map(tc) != 0)
         return -1;
     uint8_t *code = tc->base + tc->used;
-    struct emit e = {code, tc->base + tc->size, 0};
+    struct gpr_cache gprs;
+    tier2_gprs_init(&gprs);
+    struct emit e = {code, tc->base + tc->size, 0, &gprs};
     uint64_t rip = start;
     emit_prologue(&e);
     emit_load_r12_cpu(&e, offsetof(struct cpu, mem));  /* the same for every block it chains to */
@@ -94,10 +96,12 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
         }
         /* What run_block does per instruction: the address for fault reports, and for the
          * last one the next rip. */
+        tier2_gprs_flush(&e);   /* the handler works on struct cpu */
         emit_store_cpu64(&e, offsetof(struct cpu, insn_rip), rip);
         if (k == n - 1)
             emit_store_cpu64(&e, offsetof(struct cpu, rip), next);
         emit_call2(&e, (const void *)i->fn, (uintptr_t)i);
+        tier2_gprs_forget(&e);
         flags = (struct tmpl_flags){-1, 0};   /* a handler may have written them */
         may_dirty = 1;
         rip = next;
@@ -106,6 +110,7 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
      * hook zero icount_limit (cpu_set_hooks, cpu_stop_at_block_end), so one compare covers
      * them and the budget; only a store can make code dirty: a template's fast path never
      * does (tlb_w holds no page with decoded code), its slow path or a handler may. */
+    tier2_gprs_flush(&e);   /* the loop and the next block read struct cpu */
     uint8_t *to_exit[2] = {NULL, NULL};
     emit_load_rax_cpu(&e, offsetof(struct cpu, icount));
     emit_cmp_rax_cpu(&e, offsetof(struct cpu, icount_limit));

@@ -6,6 +6,7 @@
 #include "cpu/tier2_inline.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "cpu/cpu.h"
 #include "cpu/flags.h"
@@ -24,7 +25,7 @@ _Static_assert(sizeof(struct tlb_entry) == 16, "the TLB index is scaled by shl 4
 /* ---- moves between host registers, struct cpu and host memory ------------------------------ */
 
 /* reg = [rbx + off], zero-extended from 1, 2, 4 or 8 bytes. */
-static void ld_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+static void ld_raw(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
 {
     uint8_t modrm = (uint8_t)(0x83 | reg << 3);
     switch (bytes) {
@@ -37,7 +38,7 @@ static void ld_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
 }
 
 /* [rbx + off] = the low 1, 2, 4 or 8 bytes of reg (reg < 4 for a byte). */
-static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+static void st_raw(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
 {
     uint8_t modrm = (uint8_t)(0x83 | reg << 3);
     switch (bytes) {
@@ -47,6 +48,141 @@ static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
     default: emit_bytes(e, (uint8_t[]){0x88, modrm}, 2); break;
     }
     emit_u32(e, off);
+}
+
+/* ---- the guest register cache ------------------------------------------------------------
+ * ld_cpu/st_cpu of a guest register go through it; other struct cpu fields go to memory. The
+ * host registers: r8-r11 are caller-saved, which is safe because every call in a block comes
+ * after a write-back and before a reload or a forget; r13-r15 and rbp are saved by the
+ * prologue. */
+static const uint8_t slot_host[GPRC_SLOTS] = {8, 9, 10, 11, 13, 14, 15, 5};
+
+/* mov [rbx + gpr[g]], host / mov host, [rbx + gpr[g]] */
+static void gc_move(struct emit *e, uint8_t opcode, unsigned host, unsigned g)
+{
+    emit_bytes(e, (uint8_t[]){(uint8_t)(0x48 | (host >= 8) << 2), opcode,
+                              (uint8_t)(0x83 | (host & 7) << 3)}, 3);
+    emit_u32(e, GPR(g));
+}
+
+/* dst = src (64-bit), or the low 32 bits zero-extended */
+static void mov_rr(struct emit *e, unsigned bytes, unsigned dst, unsigned src)
+{
+    uint8_t rex = (uint8_t)(0x40 | (bytes == 8) << 3 | (src >= 8) << 2 | (dst >= 8));
+    if (rex != 0x40)
+        emit_u8(e, rex);
+    emit_bytes(e, (uint8_t[]){0x89, (uint8_t)(0xc0 | (src & 7) << 3 | (dst & 7))}, 2);
+}
+
+static void gc_writeback(struct emit *e, int s)
+{
+    struct gpr_cache *gc = e->gprs;
+    if (gc->dirty & 1u << s)
+        gc_move(e, 0x89, slot_host[s], gc->guest[s]);
+    gc->dirty &= (uint8_t)~(1u << s);
+}
+
+static void gc_drop(struct gpr_cache *gc, int s)
+{
+    gc->slot_of[gc->guest[s]] = -1;
+    gc->guest[s] = GPRC_FREE;
+}
+
+static int gc_alloc(struct emit *e, unsigned g)
+{
+    struct gpr_cache *gc = e->gprs;
+    int s = -1;
+    for (int k = 0; k < GPRC_SLOTS && s < 0; k++)
+        if (gc->guest[k] == GPRC_FREE)
+            s = k;
+    if (s < 0) {
+        s = gc->victim;
+        gc->victim = (uint8_t)((gc->victim + 1) % GPRC_SLOTS);
+        gc_writeback(e, s);
+        gc_drop(gc, s);
+    }
+    gc->guest[s] = (uint8_t)g;
+    gc->slot_of[g] = (int8_t)s;
+    return s;
+}
+
+void tier2_gprs_init(struct gpr_cache *gc)
+{
+    memset(gc->slot_of, -1, sizeof gc->slot_of);
+    memset(gc->guest, GPRC_FREE, sizeof gc->guest);
+    gc->dirty = gc->victim = 0;
+}
+
+void tier2_gprs_flush(struct emit *e)
+{
+    for (int s = 0; e->gprs && s < GPRC_SLOTS; s++)
+        gc_writeback(e, s);
+}
+
+void tier2_gprs_forget(struct emit *e)
+{
+    if (e->gprs)
+        tier2_gprs_init(e->gprs);
+}
+
+/* The guest register at off in struct cpu, or -1 for any other field (gpr[REG_NONE], which
+ * is always 0, included). */
+static int gpr_at(const struct emit *e, uint32_t off, unsigned *byte)
+{
+    if (!e->gprs || off - GPR(0) >= GPR(16) - GPR(0))   /* unsigned: below gpr wraps */
+        return -1;
+    *byte = (off - GPR(0)) % 8;
+    return (int)((off - GPR(0)) / 8);
+}
+
+/* reg = [rbx + off], zero-extended from 1, 2, 4 or 8 bytes: a guest register from its host
+ * register when cached (4 and 8 bytes; a byte or word is read from struct cpu after a
+ * write-back). */
+static void ld_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+{
+    unsigned byte;
+    int g = gpr_at(e, off, &byte);
+    if (g < 0) {
+        ld_raw(e, bytes, reg, off);
+        return;
+    }
+    int s = e->gprs->slot_of[g];
+    if (byte || bytes < 4) {
+        if (s >= 0)
+            gc_writeback(e, s);
+        ld_raw(e, bytes, reg, off);
+        return;
+    }
+    if (s < 0) {
+        s = gc_alloc(e, (unsigned)g);
+        gc_move(e, 0x8b, slot_host[s], (unsigned)g);
+    }
+    mov_rr(e, bytes, reg, slot_host[s]);
+}
+
+/* [rbx + off] = the low bytes of reg: a whole guest register into its host register (a byte or
+ * word goes to struct cpu, and the cached copy is dropped). */
+static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+{
+    unsigned byte;
+    int g = gpr_at(e, off, &byte);
+    if (g < 0) {
+        st_raw(e, bytes, reg, off);
+        return;
+    }
+    int s = e->gprs->slot_of[g];
+    if (byte || bytes < 8) {
+        if (s >= 0) {
+            gc_writeback(e, s);
+            gc_drop(e->gprs, s);
+        }
+        st_raw(e, bytes, reg, off);
+        return;
+    }
+    if (s < 0)
+        s = gc_alloc(e, (unsigned)g);
+    mov_rr(e, 8, slot_host[s], reg);
+    e->gprs->dirty |= (uint8_t)(1u << s);
 }
 
 /* qword [rbx + off] = v (sign-extended imm32). */
@@ -153,6 +289,8 @@ static void emit_tlb_lookup(struct emit *e, uint32_t tlb_off, unsigned size, str
     emit_u32(e, (TLB_SIZE - 1) << 4);                         /*   index * 16 */
     emit_bytes(e, "\x49\x3b\x8c\x14", 4);                  /* cmp rcx, [r12 + rdx + tag] */
     emit_u32(e, tlb_off + (uint32_t)offsetof(struct tlb_entry, tag));
+    if (e->gprs)
+        sp->at_jump = *e->gprs;
     sp->jcc[0] = emit_jcc_fwd(e, 0x85);                       /* jne slow */
     sp->writes = tlb_off == offsetof(struct mem, tlb_w);
     emit_bytes(e, "\x48\x89\xc6\x49\x03\xb4\x14", 7);      /* mov rsi, rax; add rsi, [r12 + */
@@ -400,13 +538,26 @@ int tier2_flags_neutral(const struct insn *i)
     if ((fn == op_movzx || fn == op_movsx || fn == op_mov_generic) && i->kind[0] != OK_MEM &&
         i->kind[1] != OK_MEM)
         return 1;
-    return fn == op_not && i->kind[0] == OK_REG;
+    if (fn == op_not && i->kind[0] == OK_REG)
+        return 1;
+    /* A shift of a register by CL writes the flags unless the count is 0, and never reads
+     * them: whichever it does, flags dead after it are dead before it. */
+    unsigned op, w;
+    return shift_inline_form(fn, &op, &w) && i->kind[0] == OK_REG;
 }
 
 int tier2_kills_flags(const struct insn *i)
 {
+    op_fn *fn = i->fn;
     struct inline_alu a;
-    return alu_inline_form(i->fn, &a) && (a.form == IFORM_RR || a.form == IFORM_RI) &&
+    unsigned op, w;
+    if (fn == op_imul_rr32 || fn == op_imul_rr64 || fn == op_imul_rri32 || fn == op_imul_rri64 ||
+        (fn == op_neg && i->kind[0] == OK_REG))
+        return 1;
+    /* SHL/SHR/SAR r, imm8 with a count that is not 0 after masking */
+    if (shift_inline_form(fn, &op, &w) && w && ((unsigned)i->imm & (w * 8 - 1)))
+        return 1;
+    return alu_inline_form(fn, &a) && (a.form == IFORM_RR || a.form == IFORM_RI) &&
            a.op != IALU_ADC && a.op != IALU_SBB;
 }
 
@@ -715,6 +866,8 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
     if (done && flags_dead)
         *f = (struct tmpl_flags){-1, 0};   /* the next instruction writes them all */
     sp->back = e->p;
+    if (e->gprs)
+        sp->at_back = *e->gprs;
     return done;
 }
 
@@ -762,6 +915,8 @@ int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_
         return 0;
     }
     sp->back = e->p;
+    if (e->gprs)
+        sp->at_back = *e->gprs;
     return 1;
 }
 
@@ -770,8 +925,16 @@ void tier2_emit_slow_path(struct emit *e, const struct slow_path *sp)
     for (int k = 0; k < 3; k++)
         if (sp->jcc[k])
             emit_patch_rel32(sp->jcc[k], e->p);
+    /* The handler sees struct cpu as it was before the instruction, and may change any
+     * register in it: what the fast path keeps in host registers is reloaded. */
+    for (int s = 0; e->gprs && s < GPRC_SLOTS; s++)
+        if (sp->at_jump.dirty & 1u << s)
+            gc_move(e, 0x89, slot_host[s], sp->at_jump.guest[s]);
     emit_store_cpu64(e, offsetof(struct cpu, insn_rip), sp->rip);
     emit_call2(e, (const void *)sp->i->fn, (uintptr_t)sp->i);
+    for (int s = 0; e->gprs && s < GPRC_SLOTS; s++)
+        if (sp->at_back.guest[s] != GPRC_FREE)
+            gc_move(e, 0x8b, slot_host[s], sp->at_back.guest[s]);
     emit_u8(e, 0xe9);                                         /* jmp back */
     uint8_t *at = e->p;
     emit_u32(e, 0);
