@@ -52,6 +52,14 @@ int shift_inline_form(op_fn *fn, unsigned *op, unsigned *bytes);
  * -1 for any other fn. */
 int cond_inline_form(op_fn *fn, int *is_cmov);
 
+/* ops_sse_mov.c: MOVAPS-style xmm copies, MOVSD/MOVQ xmm forms (load zeroes the upper half). */
+op_fn op_mov128_rr, op_movsd_rr, op_movsd_load, op_movsd_store;
+
+/* ops_sse_fp.c: the scalar ADD/MUL/SUB/MIN/DIV/MAX/SQRT SS/SD handlers, as the host
+ * instruction that does their work (*prefix F3/F2, 0F *opcode) and whether the source is in
+ * memory. */
+int sse_inline_scalar(op_fn *fn, uint8_t *prefix, uint8_t *opcode, int *mem);
+
 /* ops_branch.c: the condition (enum cond) of a Jcc rel handler, or -1 for any other fn. */
 int jcc_inline_cond(op_fn *fn);
 

@@ -819,6 +819,82 @@ static int misc_template(struct emit *e, const struct insn *i)
     return 1;
 }
 
+/* ---- SSE ------------------------------------------------------------------------------------ */
+
+#define XMM(r) ((uint32_t)(offsetof(struct cpu, xmm) + 16u * (r)))
+
+/* To the slow path unless the host's MXCSR holds the guest's and every exception is masked
+ * (sse_fast and mxcsr_live, ops_sse.h): then the host instruction is the handler's work. */
+static void emit_mxcsr_guard(struct emit *e, struct slow_path *sp)
+{
+    if (e->gprs && !sp->jcc[0])
+        sp->at_jump = *e->gprs;
+    emit_bytes(e, "\x80\xbb", 2);                             /* cmp byte [rbx + live], 0 */
+    emit_u32(e, CPU_FIELD(mxcsr_live));
+    emit_u8(e, 0);
+    sp->jcc[sp->jcc[0] ? 1 : 0] = emit_jcc_fwd(e, 0x84);
+    ld_raw(e, 4, H_RAX, CPU_FIELD(mxcsr));
+    emit_u8(e, 0x25);                                          /* and eax, 0x1f80 */
+    emit_u32(e, 0x1f80);
+    emit_u8(e, 0x3d);                                          /* cmp eax, 0x1f80 */
+    emit_u32(e, 0x1f80);
+    sp->jcc[2] = emit_jcc_fwd(e, 0x85);
+}
+
+/* prefix 0F op xmm0, [base + disp32] (modrm_base: 0x83 [rbx + disp32], 0x06 [rsi]) */
+static void xmm0_op(struct emit *e, uint8_t prefix, uint8_t opcode, uint8_t modrm, uint32_t disp)
+{
+    if (prefix)
+        emit_u8(e, prefix);
+    emit_bytes(e, (uint8_t[]){0x0f, opcode, modrm}, 3);
+    if (modrm == 0x83)
+        emit_u32(e, disp);
+}
+
+static int sse_template(struct emit *e, const struct insn *i, struct slow_path *sp,
+                        struct tmpl_flags *f)
+{
+    op_fn *fn = i->fn;
+    uint8_t prefix, opcode;
+    int mem;
+    if (fn == op_mov128_rr) {
+        xmm0_op(e, 0, 0x10, 0x83, XMM(i->reg[1]));            /* movups xmm0, src */
+        xmm0_op(e, 0, 0x11, 0x83, XMM(i->reg[0]));            /* movups dst, xmm0 */
+        return 1;
+    }
+    if (fn == op_movsd_rr) {
+        ld_raw(e, 8, H_RAX, XMM(i->reg[1]));
+        st_raw(e, 8, H_RAX, XMM(i->reg[0]));
+        return 1;
+    }
+    if (fn == op_movsd_load) {
+        if (!emit_mem_operand(e, i, 8, 0, sp))
+            return 0;
+        ld_host(e, 8, H_RAX);
+        st_raw(e, 8, H_RAX, XMM(i->reg[0]));
+        st_cpu_imm(e, XMM(i->reg[0]) + 8, 0);
+    } else if (fn == op_movsd_store) {
+        if (!emit_mem_operand(e, i, 8, 1, sp))
+            return 0;
+        ld_raw(e, 8, H_RCX, XMM(i->reg[1]));
+        st_host(e, 8, H_RCX);
+    } else if (sse_inline_scalar(fn, &prefix, &opcode, &mem)) {
+        if (mem && !emit_mem_operand(e, i, prefix == 0xf2 ? 8 : 4, 0, sp))
+            return 0;
+        emit_mxcsr_guard(e, sp);
+        xmm0_op(e, prefix, 0x10, 0x83, XMM(i->reg[0]));       /* movsd/movss xmm0, dst */
+        if (mem)
+            xmm0_op(e, prefix, opcode, 0x06, 0);              /* op xmm0, [rsi] */
+        else
+            xmm0_op(e, prefix, opcode, 0x83, XMM(i->reg[1])); /* op xmm0, src */
+        xmm0_op(e, prefix, 0x11, 0x83, XMM(i->reg[0]));       /* movsd/movss dst, xmm0 */
+    } else {
+        return 0;
+    }
+    f->live = 0;
+    return 1;
+}
+
 /* SETcc r8 and CMOVcc r32/r64, r32/r64 from the host flags. */
 static int cond_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
 {
@@ -861,7 +937,7 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
         done = incdec_template(e, i, f, flags_dead) || shift_template(e, i, f, flags_dead) ||
                neg_template(e, i, f, flags_dead) || imul_template(e, i, f, flags_dead) ||
                incdec_mem_template(e, i, sp, f, flags_dead) ||
-               cond_template(e, i, f) || misc_template(e, i);
+               cond_template(e, i, f) || misc_template(e, i) || sse_template(e, i, sp, f);
     }
     if (done && flags_dead)
         *f = (struct tmpl_flags){-1, 0};   /* the next instruction writes them all */
