@@ -115,7 +115,8 @@ struct cpu {
 
     uint64_t insn_rip;      /* address of the instruction being executed */
     uint64_t cur_block_start; /* start of the decoded block being executed (exec.c) */
-    uint64_t icount_limit;  /* cpu_run's budget as an icount, for translated code (tier2.h) */
+    uint64_t icount_limit;  /* cpu_run's budget as an icount, for translated code (tier2.h);
+                               0 while the loop must see every block (a stop, a block hook) */
     const void *tier2_exit; /* the translated block that last returned to the loop */
     uint64_t icount;        /* instructions retired by this thread */
     uint8_t vendor;         /* enum cpu_vendor */
@@ -131,5 +132,22 @@ struct cpu {
     const struct cpu_flags_save *flags_on_fault;
     jmp_buf *fault_jmp;     /* where a faulting access unwinds to (set by the exec loop) */
 };
+
+/* Installs observer hooks (never NULL). A block hook must see every block, so translated code
+ * stops going from block to block by itself for this thread (icount_limit 0). */
+static inline void cpu_set_hooks(struct cpu *c, const struct cpu_hooks *h)
+{
+    c->hooks = h;
+    if (h->block)
+        c->icount_limit = 0;
+}
+
+/* Stops the CPU at the end of the current block (SYSCALL). Translated code checks only the
+ * budget between blocks, so the budget ends too. */
+static inline void cpu_stop_at_block_end(struct cpu *c, enum cpu_stop why)
+{
+    c->stop = why;
+    c->icount_limit = 0;
+}
 
 #endif

@@ -1,16 +1,20 @@
 /* emit.h — the few x86-64 host instructions the translating tier writes, as bytes into a
  * buffer (encodings from SDM Vol. 2: MOV C7 /0 and 89 /r with REX.W, MOV B8+r imm64, CALL
  * E8 cd and FF /2, PUSH/POP 50+r, RET C3). An emitter, not a decoder: guest code is decoded
- * by Zydis only. The host registers used are fixed: rbx holds the struct cpu pointer. */
+ * by Zydis only. The host registers used are fixed: rbx holds the struct cpu pointer, r12 its
+ * struct mem (whose TLBs the templates read), r8-r11, r13-r15 and rbp cache guest registers. */
 #ifndef GOEMU_CPU_EMIT_H
 #define GOEMU_CPU_EMIT_H
 
 #include <stdint.h>
 #include <string.h>
 
+struct gpr_cache;
+
 struct emit {
     uint8_t *p, *end;   /* next byte, end of the buffer */
     int overflow;       /* a write did not fit: the buffer's contents are unusable */
+    struct gpr_cache *gprs;   /* tier 2's guest registers in host registers (tier2_inline.h) */
 };
 
 static inline void emit_bytes(struct emit *e, const void *b, size_t n)
@@ -27,10 +31,24 @@ static inline void emit_u8(struct emit *e, uint8_t v) { emit_bytes(e, &v, 1); }
 static inline void emit_u32(struct emit *e, uint32_t v) { emit_bytes(e, &v, 4); }
 static inline void emit_u64(struct emit *e, uint64_t v) { emit_bytes(e, &v, 8); }
 
-/* push rbx; mov rbx, rdi */
-static inline void emit_prologue(struct emit *e) { emit_bytes(e, "\x53\x48\x89\xfb", 4); }
-/* pop rbx; ret */
-static inline void emit_epilogue(struct emit *e) { emit_bytes(e, "\x5b\xc3", 2); }
+/* push rbx, rbp, r12, r13, r14, r15; sub rsp, 8 (the stack 16-byte aligned at calls);
+ * mov rbx, rdi */
+static inline void emit_prologue(struct emit *e)
+{
+    emit_bytes(e, "\x53\x55\x41\x54\x41\x55\x41\x56\x41\x57\x48\x83\xec\x08\x48\x89\xfb", 17);
+}
+/* add rsp, 8; pop r15, r14, r13, r12, rbp, rbx; ret */
+static inline void emit_epilogue(struct emit *e)
+{
+    emit_bytes(e, "\x48\x83\xc4\x08\x41\x5f\x41\x5e\x41\x5d\x41\x5c\x5d\x5b\xc3", 15);
+}
+
+/* mov r12, [rbx + disp32] */
+static inline void emit_load_r12_cpu(struct emit *e, uint32_t disp)
+{
+    emit_bytes(e, "\x4c\x8b\xa3", 3);
+    emit_u32(e, disp);
+}
 
 /* mov qword [rbx + disp32], v: imm32 sign-extended when it fits, else through rax. */
 static inline void emit_store_cpu64(struct emit *e, uint32_t disp, uint64_t v)
@@ -76,26 +94,10 @@ static inline void emit_store_rax_cpu(struct emit *e, uint32_t disp)
     emit_u32(e, disp);
 }
 
-/* cmp dword [rbx + disp32], 0 */
-static inline void emit_test_cpu32(struct emit *e, uint32_t disp)
-{
-    emit_bytes(e, "\x83\xbb", 2);
-    emit_u32(e, disp);
-    emit_u8(e, 0);
-}
-
 /* cmp dword [rax + disp32], 0 */
 static inline void emit_test_rax32(struct emit *e, uint32_t disp)
 {
     emit_bytes(e, "\x83\xb8", 2);
-    emit_u32(e, disp);
-    emit_u8(e, 0);
-}
-
-/* cmp qword [rax + disp32], 0 */
-static inline void emit_test_rax64(struct emit *e, uint32_t disp)
-{
-    emit_bytes(e, "\x48\x83\xb8", 3);
     emit_u32(e, disp);
     emit_u8(e, 0);
 }

@@ -246,6 +246,15 @@ void cpu_mxcsr_unload(struct cpu *c)
     c->mxcsr_live = 0;
 }
 
+void cpu_mxcsr_preload(struct cpu *c)
+{
+    if ((c->mxcsr & 0x1f80u) != 0x1f80u || c->mxcsr_live)
+        return;
+    uint32_t csr = (c->mxcsr & ~0x3fu) | 0x1f80u;   /* sse_host_csr */
+    __asm__ volatile("ldmxcsr %0" : : "m"(csr));
+    c->mxcsr_live = 1;
+}
+
 /* ---- the loop --------------------------------------------------------------------------- */
 
 /* Only a block's last instruction can transfer control, so only it needs c->rip (the next
@@ -332,7 +341,7 @@ static __attribute__((noinline)) void run_blocks(struct cpu *c, struct icache *i
                                                  uint64_t limit)
 {
     struct block *b = NULL, *prev = NULL;
-    c->icount_limit = limit;
+    c->icount_limit = c->hooks->block ? 0 : limit;  /* see cpu_set_hooks */
     for (;;) {
         if (c->mem->code_dirty) {
             icache_flush(c->mem);

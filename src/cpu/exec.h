@@ -43,6 +43,10 @@ const struct insn *cpu_current_insn(const struct cpu *c);
 /* Folds the sticky exception flags the host MXCSR accumulated for this guest into c->mxcsr
  * and gives the host back its default MXCSR (ops_sse.h explains the lazy scheme). */
 void cpu_mxcsr_unload(struct cpu *c);
+/* The opposite, ahead of time: puts the guest's MXCSR into the host as its first SSE
+ * instruction would, when every exception is masked (else nothing). goemu-oracle uses it so
+ * that translated SSE code meets a live MXCSR, as it does in a running program. */
+void cpu_mxcsr_preload(struct cpu *c);
 
 /* Optional symbolizer for diagnostics: fills buf with "name+0xoff" for addr, or "". */
 extern void (*exec_symbolize)(uint64_t addr, char *buf, size_t n);

@@ -202,7 +202,7 @@ int alu_inline_form(op_fn *fn, struct inline_alu *out)
 #define INCDEC_DEFINE(name, ccop, op)                                                \
     INCDEC_REG(name, ccop, op, 32, uint32_t)                                         \
     INCDEC_REG(name, ccop, op, 64, uint64_t)                                         \
-    static void op_##name##_gen(struct cpu *c, const struct insn *i)                \
+    void op_##name##_gen(struct cpu *c, const struct insn *i)                       \
     {                                                                                \
         unsigned size = i->size[0];                                                  \
         uint64_t a = op_get(c, i, 0), r = (a op 1) & width_mask(size);               \
@@ -226,7 +226,7 @@ int alu_inline_form(op_fn *fn, struct inline_alu *out)
 INCDEC_DEFINE(inc, CC_INC, +)
 INCDEC_DEFINE(dec, CC_DEC, -)
 
-static void op_neg(struct cpu *c, const struct insn *i)
+void op_neg(struct cpu *c, const struct insn *i)
 {
     unsigned size = i->size[0];
     uint64_t a = op_get(c, i, 0), r = (0 - a) & width_mask(size);
@@ -234,7 +234,7 @@ static void op_neg(struct cpu *c, const struct insn *i)
     flags_set(c, CC_SUB, size, r, 0, a);
 }
 
-static void op_not(struct cpu *c, const struct insn *i)
+void op_not(struct cpu *c, const struct insn *i)
 {
     op_put(c, i, 0, ~op_get(c, i, 0) & width_mask(i->size[0]));
 }

@@ -48,7 +48,7 @@ op_fn *sel_mov(const struct insn *i)
 
 void op_movzx(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], op_get(c, i, 1)); }
 void op_movzx_r_m8(struct cpu *c, const struct insn *i) { reg_put(c, i->reg[0], i->size[0], mem_ld8(c, insn_ea(c, i))); }
-static void op_movsx(struct cpu *c, const struct insn *i)
+void op_movsx(struct cpu *c, const struct insn *i)
 {
     reg_put(c, i->reg[0], i->size[0], (uint64_t)sext(op_get(c, i, 1), i->size[1]));
 }
@@ -80,7 +80,7 @@ op_fn *sel_movsx(const struct insn *i)
 }
 
 /* LEA computes the address without the segment base and without touching memory. */
-static void op_lea(struct cpu *c, const struct insn *i)
+void op_lea(struct cpu *c, const struct insn *i)
 {
     uint64_t a = (uint64_t)i->disp + c->gpr[i->m_base] + (c->gpr[i->m_index] << i->m_scale);
     reg_put(c, i->reg[0], i->size[0], a);

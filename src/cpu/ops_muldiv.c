@@ -6,6 +6,7 @@
 
 #include "exec.h"
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 typedef unsigned __int128 u128;
@@ -112,7 +113,7 @@ static void op_imul_gen(struct cpu *c, const struct insn *i)
 
 /* Hot register forms (Go's index scaling and hashing). */
 #define IMUL_FAST(bits, T, ST)                                                      \
-    static void op_imul_rr##bits(struct cpu *c, const struct insn *i)              \
+    void op_imul_rr##bits(struct cpu *c, const struct insn *i)                     \
     {                                                                               \
         int of;                                                                     \
         uint64_t r = imul_trunc((ST)c->gpr[i->reg[0]], (ST)c->gpr[i->reg[1]],       \
@@ -120,7 +121,7 @@ static void op_imul_gen(struct cpu *c, const struct insn *i)
         c->gpr[i->reg[0]] = (T)r;                                                   \
         mul_flags(c, sizeof(T), r, of);                                             \
     }                                                                               \
-    static void op_imul_rri##bits(struct cpu *c, const struct insn *i)             \
+    void op_imul_rri##bits(struct cpu *c, const struct insn *i)                    \
     {                                                                               \
         int of;                                                                     \
         uint64_t r = imul_trunc((ST)c->gpr[i->reg[1]], (ST)i->imm, sizeof(T), &of);  \

@@ -283,14 +283,15 @@ op_fn *sel_shrd(const struct insn *i)
 
 int shift_inline_form(op_fn *fn, unsigned *op, unsigned *bytes)
 {
-    static op_fn *const forms[3][2] = {
-        {op_shl_ri32, op_shl_ri64}, {op_shr_ri32, op_shr_ri64}, {op_sar_ri32, op_sar_ri64},
+    static op_fn *const forms[3][3] = {
+        {op_shl_gen, op_shl_ri32, op_shl_ri64}, {op_shr_gen, op_shr_ri32, op_shr_ri64},
+        {op_sar_gen, op_sar_ri32, op_sar_ri64},
     };
     for (unsigned k = 0; k < 3; k++)
-        for (unsigned w = 0; w < 2; w++)
+        for (unsigned w = 0; w < 3; w++)
             if (forms[k][w] == fn) {
                 *op = k;
-                *bytes = w ? 8 : 4;
+                *bytes = w * 4;
                 return 1;
             }
     return 0;

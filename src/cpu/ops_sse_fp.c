@@ -2,6 +2,7 @@
  * CMPcc predicates, (U)COMIS ordered compares into RFLAGS, and the float shuffles/unpacks.
  * Arithmetic runs the host's identical instruction under the guest's MXCSR (ops_sse.h), so
  * rounding, DAZ/FZ, NaN selection and exception flags are exactly what the hardware does. */
+#include "ops_inline.h"
 #include "ops_sel.h"
 #include "ops_sse.h"
 
@@ -49,6 +50,27 @@ SSE_FP4(div)
 SSE_FP4(min)    /* if either is NaN, or both are zeros, the result is the source (SDM MINSS) */
 SSE_FP4(max)
 SSE_FP4(sqrt)   /* scalar forms keep the destination's upper lanes */
+
+int sse_inline_scalar(op_fn *fn, uint8_t *prefix, uint8_t *opcode, int *mem)
+{
+    static const struct { op_fn *rr, *rm; uint8_t prefix, opcode; } forms[] = {
+        {op_addss_rr, op_addss_rm, 0xf3, 0x58}, {op_addsd_rr, op_addsd_rm, 0xf2, 0x58},
+        {op_mulss_rr, op_mulss_rm, 0xf3, 0x59}, {op_mulsd_rr, op_mulsd_rm, 0xf2, 0x59},
+        {op_subss_rr, op_subss_rm, 0xf3, 0x5c}, {op_subsd_rr, op_subsd_rm, 0xf2, 0x5c},
+        {op_minss_rr, op_minss_rm, 0xf3, 0x5d}, {op_minsd_rr, op_minsd_rm, 0xf2, 0x5d},
+        {op_divss_rr, op_divss_rm, 0xf3, 0x5e}, {op_divsd_rr, op_divsd_rm, 0xf2, 0x5e},
+        {op_maxss_rr, op_maxss_rm, 0xf3, 0x5f}, {op_maxsd_rr, op_maxsd_rm, 0xf2, 0x5f},
+        {op_sqrtss_rr, op_sqrtss_rm, 0xf3, 0x51}, {op_sqrtsd_rr, op_sqrtsd_rm, 0xf2, 0x51},
+    };
+    for (size_t k = 0; k < sizeof forms / sizeof forms[0]; k++)
+        if (forms[k].rr == fn || forms[k].rm == fn) {
+            *prefix = forms[k].prefix;
+            *opcode = forms[k].opcode;
+            *mem = forms[k].rm == fn;
+            return 1;
+        }
+    return 0;
+}
 
 /* ---- CMPSS/CMPSD/CMPPS/CMPPD xmm, xmm/mem, imm8 ------------------------------------------
  * The predicate is imm8 bits 2:0 in the legacy encoding (bits 7:3 are ignored). It is chosen at

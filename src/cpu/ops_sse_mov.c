@@ -2,6 +2,7 @@
  * MOVQ between xmm and general registers or memory, non-temporal stores, sign-mask extraction
  * and LDMXCSR/STMXCSR. Aligned forms (MOVAPS, MOVDQA, MOVNT*) raise #GP on a misaligned address;
  * loads complete before anything is written, so a fault leaves the guest state untouched. */
+#include "ops_inline.h"
 #include "ops_sel.h"
 #include "ops_sse.h"
 
@@ -9,7 +10,7 @@ op_select_fn sel_movs_str;   /* string MOVSD shares the mnemonic (ops_string.c) 
 
 /* ---- 16-byte moves: MOVUPS/MOVUPD/MOVDQU (any alignment), MOVAPS/MOVAPD/MOVDQA (aligned) -- */
 
-static void op_mov128_rr(struct cpu *c, const struct insn *i)
+void op_mov128_rr(struct cpu *c, const struct insn *i)
 {
     c->xmm[i->reg[0]] = c->xmm[i->reg[1]];
 }
@@ -81,18 +82,18 @@ static void op_movss_store(struct cpu *c, const struct insn *i)
     mem_st(c, insn_ea(c, i), 4, c->xmm[i->reg[1]].d[0]);
 }
 
-static void op_movsd_rr(struct cpu *c, const struct insn *i)
+void op_movsd_rr(struct cpu *c, const struct insn *i)
 {
     c->xmm[i->reg[0]].q[0] = c->xmm[i->reg[1]].q[0];
 }
 
-static void op_movsd_load(struct cpu *c, const struct insn *i)
+void op_movsd_load(struct cpu *c, const struct insn *i)
 {
     xmm_t v = {.q = {mem_ld(c, insn_ea(c, i), 8)}};
     c->xmm[i->reg[0]] = v;
 }
 
-static void op_movsd_store(struct cpu *c, const struct insn *i)
+void op_movsd_store(struct cpu *c, const struct insn *i)
 {
     mem_st(c, insn_ea(c, i), 8, c->xmm[i->reg[1]].q[0]);
 }

@@ -7,6 +7,7 @@
 #include "exec.h"
 #include "flags.h"
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 /* SYSCALL (SDM Vol. 2B): rcx <- the next rip, r11 <- RFLAGS. The request itself belongs to
@@ -16,7 +17,7 @@ static void op_syscall(struct cpu *c, const struct insn *i)
 {
     c->gpr[RCX] = c->rip;
     c->gpr[R11] = flags_get(c);
-    c->stop = STOP_SYSCALL;
+    cpu_stop_at_block_end(c, STOP_SYSCALL);
 }
 
 op_fn *sel_syscall(const struct insn *i) { return op_syscall; }
@@ -68,7 +69,7 @@ static void op_ud2(struct cpu *c, const struct insn *i) { cpu_raise(c, LINUX_SIG
 static void op_hlt(struct cpu *c, const struct insn *i) { cpu_raise(c, LINUX_SIGSEGV, LINUX_SI_KERNEL, 0, 13, 0); }
 static void op_cld(struct cpu *c, const struct insn *i) { c->rflags &= ~(uint64_t)FLAG_DF; }
 static void op_std(struct cpu *c, const struct insn *i) { c->rflags |= FLAG_DF; }
-static void op_nop(struct cpu *c, const struct insn *i) { }
+void op_nop(struct cpu *c, const struct insn *i) { }
 
 op_fn *sel_int3(const struct insn *i) { return op_int3; }
 op_fn *sel_int(const struct insn *i) { return op_int; }

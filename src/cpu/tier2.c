@@ -60,9 +60,12 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     if (!tc->base && cache_map(tc) != 0)
         return -1;
     uint8_t *code = tc->base + tc->used;
-    struct emit e = {code, tc->base + tc->size, 0};
+    struct gpr_cache gprs;
+    tier2_gprs_init(&gprs);
+    struct emit e = {code, tc->base + tc->size, 0, &gprs};
     uint64_t rip = start;
     emit_prologue(&e);
+    emit_load_r12_cpu(&e, offsetof(struct cpu, mem));  /* the same for every block it chains to */
     uint8_t *body = e.p;
     /* What the loop does before run_block: which block runs, its instructions counted. */
     emit_store_cpu64(&e, offsetof(struct cpu, cur_block_start), start);
@@ -70,39 +73,53 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     struct slow_path slow[SLOW_MAX];
     unsigned nslow = 0;
     struct tmpl_flags flags = {-1, 0};   /* nothing known at the block's start */
+    int may_dirty = 0;    /* something in the block may store into decoded code */
     for (uint32_t k = 0; k < n; k++) {
         const struct insn *i = &insns[k];
         uint64_t next = rip + i->len;
         /* The last instruction sets rip (it may transfer control); the others leave it. */
-        int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags)
+        int dead = 0;   /* a later instruction overwrites i's flags before anything sees them */
+        for (uint32_t j = k + 1; j < n && !dead && j < k + 8; j++) {
+            dead = tier2_kills_flags(&insns[j]);
+            if (!dead && !tier2_flags_neutral(&insns[j]))
+                break;
+        }
+        int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags, dead)
                                 : tier2_inline_end(&e, i, rip, next, &slow[nslow], &flags);
         if (inlined) {
-            nslow += slow[nslow].jcc[0] != NULL;
+            if (slow[nslow].jcc[0]) {
+                may_dirty |= slow[nslow].writes;
+                nslow++;
+            }
             rip = next;
             continue;
         }
         /* What run_block does per instruction: the address for fault reports, and for the
          * last one the next rip. */
+        tier2_gprs_flush(&e);   /* the handler works on struct cpu */
         emit_store_cpu64(&e, offsetof(struct cpu, insn_rip), rip);
         if (k == n - 1)
             emit_store_cpu64(&e, offsetof(struct cpu, rip), next);
         emit_call2(&e, (const void *)i->fn, (uintptr_t)i);
+        tier2_gprs_forget(&e);
         flags = (struct tmpl_flags){-1, 0};   /* a handler may have written them */
+        may_dirty = 1;
         rip = next;
     }
-    /* What the loop checks after each block, in the same order, before going on. */
-    uint8_t *to_exit[4];
-    emit_test_cpu32(&e, offsetof(struct cpu, stop));
-    to_exit[0] = emit_jcc_fwd(&e, 0x85);
+    /* What the loop checks after each block before going on. A stop (SYSCALL) and a block
+     * hook zero icount_limit (cpu_set_hooks, cpu_stop_at_block_end), so one compare covers
+     * them and the budget; only a store can make code dirty: a template's fast path never
+     * does (tlb_w holds no page with decoded code), its slow path or a handler may. */
+    tier2_gprs_flush(&e);   /* the loop and the next block read struct cpu */
+    uint8_t *to_exit[2] = {NULL, NULL};
     emit_load_rax_cpu(&e, offsetof(struct cpu, icount));
     emit_cmp_rax_cpu(&e, offsetof(struct cpu, icount_limit));
-    to_exit[1] = emit_jcc_fwd(&e, 0x83);
-    emit_load_rax_cpu(&e, offsetof(struct cpu, mem));
-    emit_test_rax32(&e, offsetof(struct mem, code_dirty));
-    to_exit[2] = emit_jcc_fwd(&e, 0x85);
-    emit_load_rax_cpu(&e, offsetof(struct cpu, hooks));
-    emit_test_rax64(&e, offsetof(struct cpu_hooks, block));
-    to_exit[3] = emit_jcc_fwd(&e, 0x85);
+    to_exit[0] = emit_jcc_fwd(&e, 0x83);
+    if (may_dirty) {
+        emit_load_rax_cpu(&e, offsetof(struct cpu, mem));
+        emit_test_rax32(&e, offsetof(struct mem, code_dirty));
+        to_exit[1] = emit_jcc_fwd(&e, 0x85);
+    }
     emit_load_rax_cpu(&e, offsetof(struct cpu, rip));
     uint8_t *link0 = emit_link(&e), *link1 = emit_link(&e);
     uint8_t *exit = e.p;
@@ -114,8 +131,9 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
         tier2_emit_slow_path(&e, &slow[k]);
     if (e.overflow)
         return -1;
-    for (int k = 0; k < 4; k++)
-        emit_patch_rel32(to_exit[k], exit);
+    for (int k = 0; k < 2; k++)
+        if (to_exit[k])
+            emit_patch_rel32(to_exit[k], exit);
     emit_patch_rel32(link0 + LINK_REL, exit);
     emit_patch_rel32(link1 + LINK_REL, exit);
     tc->used = (size_t)(e.p - tc->base + 15) & ~(size_t)15;

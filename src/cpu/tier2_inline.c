@@ -6,6 +6,7 @@
 #include "cpu/tier2_inline.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "cpu/cpu.h"
 #include "cpu/flags.h"
@@ -24,7 +25,7 @@ _Static_assert(sizeof(struct tlb_entry) == 16, "the TLB index is scaled by shl 4
 /* ---- moves between host registers, struct cpu and host memory ------------------------------ */
 
 /* reg = [rbx + off], zero-extended from 1, 2, 4 or 8 bytes. */
-static void ld_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+static void ld_raw(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
 {
     uint8_t modrm = (uint8_t)(0x83 | reg << 3);
     switch (bytes) {
@@ -37,7 +38,7 @@ static void ld_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
 }
 
 /* [rbx + off] = the low 1, 2, 4 or 8 bytes of reg (reg < 4 for a byte). */
-static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+static void st_raw(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
 {
     uint8_t modrm = (uint8_t)(0x83 | reg << 3);
     switch (bytes) {
@@ -47,6 +48,141 @@ static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
     default: emit_bytes(e, (uint8_t[]){0x88, modrm}, 2); break;
     }
     emit_u32(e, off);
+}
+
+/* ---- the guest register cache ------------------------------------------------------------
+ * ld_cpu/st_cpu of a guest register go through it; other struct cpu fields go to memory. The
+ * host registers: r8-r11 are caller-saved, which is safe because every call in a block comes
+ * after a write-back and before a reload or a forget; r13-r15 and rbp are saved by the
+ * prologue. */
+static const uint8_t slot_host[GPRC_SLOTS] = {8, 9, 10, 11, 13, 14, 15, 5};
+
+/* mov [rbx + gpr[g]], host / mov host, [rbx + gpr[g]] */
+static void gc_move(struct emit *e, uint8_t opcode, unsigned host, unsigned g)
+{
+    emit_bytes(e, (uint8_t[]){(uint8_t)(0x48 | (host >= 8) << 2), opcode,
+                              (uint8_t)(0x83 | (host & 7) << 3)}, 3);
+    emit_u32(e, GPR(g));
+}
+
+/* dst = src (64-bit), or the low 32 bits zero-extended */
+static void mov_rr(struct emit *e, unsigned bytes, unsigned dst, unsigned src)
+{
+    uint8_t rex = (uint8_t)(0x40 | (bytes == 8) << 3 | (src >= 8) << 2 | (dst >= 8));
+    if (rex != 0x40)
+        emit_u8(e, rex);
+    emit_bytes(e, (uint8_t[]){0x89, (uint8_t)(0xc0 | (src & 7) << 3 | (dst & 7))}, 2);
+}
+
+static void gc_writeback(struct emit *e, int s)
+{
+    struct gpr_cache *gc = e->gprs;
+    if (gc->dirty & 1u << s)
+        gc_move(e, 0x89, slot_host[s], gc->guest[s]);
+    gc->dirty &= (uint8_t)~(1u << s);
+}
+
+static void gc_drop(struct gpr_cache *gc, int s)
+{
+    gc->slot_of[gc->guest[s]] = -1;
+    gc->guest[s] = GPRC_FREE;
+}
+
+static int gc_alloc(struct emit *e, unsigned g)
+{
+    struct gpr_cache *gc = e->gprs;
+    int s = -1;
+    for (int k = 0; k < GPRC_SLOTS && s < 0; k++)
+        if (gc->guest[k] == GPRC_FREE)
+            s = k;
+    if (s < 0) {
+        s = gc->victim;
+        gc->victim = (uint8_t)((gc->victim + 1) % GPRC_SLOTS);
+        gc_writeback(e, s);
+        gc_drop(gc, s);
+    }
+    gc->guest[s] = (uint8_t)g;
+    gc->slot_of[g] = (int8_t)s;
+    return s;
+}
+
+void tier2_gprs_init(struct gpr_cache *gc)
+{
+    memset(gc->slot_of, -1, sizeof gc->slot_of);
+    memset(gc->guest, GPRC_FREE, sizeof gc->guest);
+    gc->dirty = gc->victim = 0;
+}
+
+void tier2_gprs_flush(struct emit *e)
+{
+    for (int s = 0; e->gprs && s < GPRC_SLOTS; s++)
+        gc_writeback(e, s);
+}
+
+void tier2_gprs_forget(struct emit *e)
+{
+    if (e->gprs)
+        tier2_gprs_init(e->gprs);
+}
+
+/* The guest register at off in struct cpu, or -1 for any other field (gpr[REG_NONE], which
+ * is always 0, included). */
+static int gpr_at(const struct emit *e, uint32_t off, unsigned *byte)
+{
+    if (!e->gprs || off - GPR(0) >= GPR(16) - GPR(0))   /* unsigned: below gpr wraps */
+        return -1;
+    *byte = (off - GPR(0)) % 8;
+    return (int)((off - GPR(0)) / 8);
+}
+
+/* reg = [rbx + off], zero-extended from 1, 2, 4 or 8 bytes: a guest register from its host
+ * register when cached (4 and 8 bytes; a byte or word is read from struct cpu after a
+ * write-back). */
+static void ld_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+{
+    unsigned byte;
+    int g = gpr_at(e, off, &byte);
+    if (g < 0) {
+        ld_raw(e, bytes, reg, off);
+        return;
+    }
+    int s = e->gprs->slot_of[g];
+    if (byte || bytes < 4) {
+        if (s >= 0)
+            gc_writeback(e, s);
+        ld_raw(e, bytes, reg, off);
+        return;
+    }
+    if (s < 0) {
+        s = gc_alloc(e, (unsigned)g);
+        gc_move(e, 0x8b, slot_host[s], (unsigned)g);
+    }
+    mov_rr(e, bytes, reg, slot_host[s]);
+}
+
+/* [rbx + off] = the low bytes of reg: a whole guest register into its host register (a byte or
+ * word goes to struct cpu, and the cached copy is dropped). */
+static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
+{
+    unsigned byte;
+    int g = gpr_at(e, off, &byte);
+    if (g < 0) {
+        st_raw(e, bytes, reg, off);
+        return;
+    }
+    int s = e->gprs->slot_of[g];
+    if (byte || bytes < 8) {
+        if (s >= 0) {
+            gc_writeback(e, s);
+            gc_drop(e->gprs, s);
+        }
+        st_raw(e, bytes, reg, off);
+        return;
+    }
+    if (s < 0)
+        s = gc_alloc(e, (unsigned)g);
+    mov_rr(e, 8, slot_host[s], reg);
+    e->gprs->dirty |= (uint8_t)(1u << s);
 }
 
 /* qword [rbx + off] = v (sign-extended imm32). */
@@ -138,30 +274,27 @@ static int emit_ea(struct emit *e, const struct insn *i)
     return 1;
 }
 
-/* mem_tlb's test on the guest address in rax: rdx = &tlb[index] of the TLB at tlb_off in
- * struct mem; to the slow path unless the entry holds the page and the access does not cross
- * it; then rsi = the host address. */
+/* mem_tlb's test on the guest address in rax, with r12 = c->mem (tier2.c's prologue): the
+ * entry is indexed by the first byte's page and compared with the last byte's page, so an
+ * access that crosses a page misses (qemu's tlb_fill trick). To the slow path on a miss; then
+ * rsi = the host address. rax is kept; rcx and rdx are clobbered. */
 static void emit_tlb_lookup(struct emit *e, uint32_t tlb_off, unsigned size, struct slow_path *sp)
 {
-    emit_bytes(e, "\x48\x89\xc1\x48\xc1\xe9\x0c", 7);      /* mov rcx, rax; shr rcx, 12 */
-    emit_bytes(e, "\x89\xca\x81\xe2", 4);                   /* mov edx, ecx; and edx, */
-    emit_u32(e, TLB_SIZE - 1);
-    emit_bytes(e, "\x48\xc1\xe2\x04\x48\x03\x93", 7);      /* shl rdx, 4; add rdx, [rbx+ */
-    emit_u32(e, CPU_FIELD(mem));                              /*   mem] */
-    if (tlb_off) {
-        emit_bytes(e, "\x48\x81\xc2", 3);                     /* add rdx, imm32 */
-        emit_u32(e, tlb_off);
-    }
-    emit_bytes(e, "\x48\x3b\x0a", 3);                        /* cmp rcx, [rdx] */
+    if (size > 1)
+        emit_bytes(e, (uint8_t[]){0x48, 0x8d, 0x48, (uint8_t)(size - 1)}, 4); /* lea rcx, [rax+s-1] */
+    else
+        emit_bytes(e, "\x48\x89\xc1", 3);                   /* mov rcx, rax */
+    emit_bytes(e, "\x48\xc1\xe9\x0c", 4);                  /* shr rcx, 12 */
+    emit_bytes(e, "\x89\xc2\xc1\xea\x08\x81\xe2", 7);      /* mov edx, eax; shr edx, 8; and edx, */
+    emit_u32(e, (TLB_SIZE - 1) << 4);                         /*   index * 16 */
+    emit_bytes(e, "\x49\x3b\x8c\x14", 4);                  /* cmp rcx, [r12 + rdx + tag] */
+    emit_u32(e, tlb_off + (uint32_t)offsetof(struct tlb_entry, tag));
+    if (e->gprs)
+        sp->at_jump = *e->gprs;
     sp->jcc[0] = emit_jcc_fwd(e, 0x85);                       /* jne slow */
-    if (size > 1) {
-        emit_bytes(e, "\x89\xc1\x81\xe1", 4);               /* mov ecx, eax; and ecx, */
-        emit_u32(e, GUEST_PAGE_MASK);
-        emit_bytes(e, "\x81\xf9", 2);                         /* cmp ecx, PAGE - size */
-        emit_u32(e, GUEST_PAGE_SIZE - size);
-        sp->jcc[1] = emit_jcc_fwd(e, 0x87);                   /* ja slow */
-    }
-    emit_bytes(e, "\x48\x89\xc6\x48\x03\x72\x08", 7);      /* mov rsi, rax; add rsi, [rdx+8] */
+    sp->writes = tlb_off == offsetof(struct mem, tlb_w);
+    emit_bytes(e, "\x48\x89\xc6\x49\x03\xb4\x14", 7);      /* mov rsi, rax; add rsi, [r12 + */
+    emit_u32(e, tlb_off + (uint32_t)offsetof(struct tlb_entry, addend)); /* rdx + addend] */
 }
 
 /* rsi = host address of i's memory operand, size bytes, read (or written when write);
@@ -236,7 +369,9 @@ static void ecx_from_cf(struct emit *e)
 static int move_template(struct emit *e, const struct insn *i)
 {
     op_fn *fn = i->fn;
-    if (fn == op_mov_r64_r64 || fn == op_mov_r32_r32) {
+    if (fn == op_nop) {
+        /* nothing to do */
+    } else if (fn == op_mov_r64_r64 || fn == op_mov_r32_r32) {
         ld_cpu(e, fn == op_mov_r64_r64 ? 8 : 4, H_RAX, GPR(i->reg[1]));
         st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
     } else if (fn == op_mov_r64_imm || fn == op_mov_r32_imm) {
@@ -338,17 +473,21 @@ static int memory_move_template(struct emit *e, const struct insn *i, struct slo
  * (flags_set) and the destination. */
 
 static int alu_template(struct emit *e, const struct insn *i, struct inline_alu a,
-                        struct slow_path *sp, struct tmpl_flags *f)
+                        struct slow_path *sp, struct tmpl_flags *f, int dead)
 {
     /* The host opcode (r/m, reg form, 32/64-bit; the byte form is one less) and cc kind. */
     static const struct { uint8_t opcode, kind, writes; } ops[IALU_COUNT] = {
         [IALU_ADD] = {0x01, CC_ADD, 1},  [IALU_OR] = {0x09, CC_LOGIC, 1},
+        [IALU_ADC] = {0x11, CC_ADC, 1},  [IALU_SBB] = {0x19, CC_SBB, 1},
         [IALU_AND] = {0x21, CC_LOGIC, 1}, [IALU_SUB] = {0x29, CC_SUB, 1},
         [IALU_XOR] = {0x31, CC_LOGIC, 1}, [IALU_CMP] = {0x29, CC_SUB, 0},
         [IALU_TEST] = {0x21, CC_LOGIC, 0},
     };
-    if (a.op == IALU_ADC || a.op == IALU_SBB)
-        return 0;   /* they read the carry: flags_cf */
+    /* ADC/SBB read the carry: from the host's CF, with the guest's flags put there first,
+     * which a memory operand's TLB lookup would clobber. */
+    int carry = a.op == IALU_ADC || a.op == IALU_SBB;
+    if (carry && ((a.form != IFORM_RR && a.form != IFORM_RI) || !want_flags(e, f)))
+        return 0;
     unsigned w = a.bytes;
     int mem_dst = a.form == IFORM_MR || a.form == IFORM_MI;
     if (a.form == IFORM_RM || mem_dst) {
@@ -367,12 +506,18 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     default: mov_imm(e, H_RCX, (uint64_t)i->imm & width_mask(w)); break;
     }
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
+    if (carry)   /* cc_aux = the carry in: setc sil; movzx esi, sil */
+        emit_bytes(e, "\x40\x0f\x92\xc6\x40\x0f\xb6\xf6", 8);
     uint8_t op = (uint8_t)(ops[a.op].opcode - (w == 1));
     if (w == 8)
         emit_bytes(e, (uint8_t[]){0x48, op, 0xca}, 3);        /* op rdx, rcx */
     else
         emit_bytes(e, (uint8_t[]){op, 0xca}, 2);              /* op edx, ecx / dl, cl */
-    record_flags(e, f, ops[a.op].kind, w);
+    if (!dead) {
+        record_flags(e, f, ops[a.op].kind, w);
+        if (carry)
+            st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
+    }
     if (ops[a.op].writes) {
         if (mem_dst)
             st_host(e, w, H_RDX);
@@ -384,15 +529,53 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     return 1;
 }
 
+int tier2_flags_neutral(const struct insn *i)
+{
+    op_fn *fn = i->fn;
+    if (fn == op_nop || fn == op_mov_r64_r64 || fn == op_mov_r32_r32 || fn == op_mov_r64_imm ||
+        fn == op_mov_r32_imm || fn == op_lea64 || (fn == op_lea && !(i->prefix & PFX_ADDR32)))
+        return 1;
+    if ((fn == op_movzx || fn == op_movsx || fn == op_mov_generic) && i->kind[0] != OK_MEM &&
+        i->kind[1] != OK_MEM)
+        return 1;
+    if (fn == op_not && i->kind[0] == OK_REG)
+        return 1;
+    /* A shift of a register by CL writes the flags unless the count is 0, and never reads
+     * them: whichever it does, flags dead after it are dead before it. */
+    unsigned op, w;
+    return shift_inline_form(fn, &op, &w) && i->kind[0] == OK_REG;
+}
+
+int tier2_kills_flags(const struct insn *i)
+{
+    op_fn *fn = i->fn;
+    struct inline_alu a;
+    unsigned op, w;
+    if (fn == op_imul_rr32 || fn == op_imul_rr64 || fn == op_imul_rri32 || fn == op_imul_rri64 ||
+        (fn == op_neg && i->kind[0] == OK_REG))
+        return 1;
+    /* SHL/SHR/SAR r, imm8 with a count that is not 0 after masking */
+    if (shift_inline_form(fn, &op, &w) && w && ((unsigned)i->imm & (w * 8 - 1)))
+        return 1;
+    return alu_inline_form(fn, &a) && (a.form == IFORM_RR || a.form == IFORM_RI) &&
+           a.op != IALU_ADC && a.op != IALU_SBB;
+}
+
 /* INC/DEC r32/r64 keep CF: done on the host with the guest's flags in place, INC/DEC keep it
  * too, and SETC reads it back for cc_aux. */
-static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
+static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
 {
     op_fn *fn = i->fn;
     int inc = fn == op_inc_r32 || fn == op_inc_r64;
     if (!inc && fn != op_dec_r32 && fn != op_dec_r64)
         return 0;
     unsigned w = fn == op_inc_r64 || fn == op_dec_r64 ? 8 : 4;
+    if (dead) {   /* the result only: lea edx/rdx, [rax -+ 1] */
+        ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+        emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0x8d, 0x50, inc ? 0x01 : 0xff}, 4);
+        st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
+        return 1;
+    }
     if (!want_flags(e, f))
         return 0;
     ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
@@ -414,42 +597,301 @@ static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_fla
     return 1;
 }
 
-/* SHL/SHR/SAR r32/r64, imm8, recorded as shift_flags does: cc_aux = CF | OF << 1, OF by the
- * count-1 formula for every count (ops_shift.c do_shl/do_shr/do_sar). */
-static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flags *f)
+/* jmp rel32 with the target filled in later (emit_patch_rel32). */
+static uint8_t *jmp_fwd(struct emit *e)
+{
+    emit_u8(e, 0xe9);
+    uint8_t *at = e->p;
+    emit_u32(e, 0);
+    return e->overflow ? NULL : at;
+}
+
+static void patch_here(struct emit *e, uint8_t *at)
+{
+    if (at && !e->overflow)
+        emit_patch_rel32(at, e->p);
+}
+
+/* INC/DEC of a 32/64-bit memory operand: CF kept, so the guest's flags must be redone from
+ * the record after the TLB lookup (which clobbers the host's), unless they are dead. */
+static int incdec_mem_template(struct emit *e, const struct insn *i, struct slow_path *sp,
+                               struct tmpl_flags *f, int dead)
+{
+    op_fn *fn = i->fn;
+    int inc = fn == op_inc_gen;
+    if ((!inc && fn != op_dec_gen) || i->kind[0] != OK_MEM || i->size[0] < 4)
+        return 0;
+    unsigned w = i->size[0];
+    int32_t cc = f->cc;
+    unsigned kind = (unsigned)cc >> 2;
+    if (!dead && (cc < 0 || (cc & 3) == 1 || (kind != CC_LOGIC && kind != CC_SUB && kind != CC_ADD)))
+        return 0;   /* flags_from_record could not redo them */
+    if (!emit_mem_operand(e, i, w, 1, sp))
+        return 0;
+    if (!dead)
+        flags_from_record(e, cc);
+    ld_host(e, w, H_RAX);
+    emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
+    emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xff, inc ? 0xc2 : 0xca}, 3);
+    if (!dead) {
+        ecx_from_cf(e);
+        st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
+        st_cpu_imm(e, CPU_FIELD(cc_b), 1);
+        st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
+        st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
+        f->cc = (int32_t)CC_OP(inc ? CC_INC : CC_DEC, width_log2(w));
+        emit_bytes(e, "\xc7\x83", 2);                         /* mov dword [rbx + cc_op], */
+        emit_u32(e, CPU_FIELD(cc_op));
+        emit_u32(e, (uint32_t)f->cc);
+    }
+    st_host(e, w, H_RDX);
+    f->live = 0;   /* the slow path may have run the handler instead */
+    return 1;
+}
+
+/* SHL/SHR/SAR of a 32/64-bit register by imm8 or CL, recorded as shift_flags does: cc_b =
+ * the masked count, cc_aux = CF | OF << 1 with OF by the count-1 formula for every count
+ * (ops_shift.c do_shl/do_shr/do_sar). A zero count writes the register back (zero-extending
+ * a 32-bit one) and changes no flags. a in rax, count in ecx, result in rdx, aux in esi. */
+static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
 {
     unsigned op, w;
     if (!shift_inline_form(i->fn, &op, &w))
         return 0;
-    unsigned bits = w * 8, n = (unsigned)i->imm & (bits - 1);
+    int by_cl = w == 0;   /* the generic handler: only a register shifted by CL is written here */
+    if (by_cl) {
+        if (i->nops != 2 || i->kind[0] != OK_REG || (i->size[0] != 4 && i->size[0] != 8) ||
+            i->kind[1] != OK_REG)
+            return 0;
+        w = i->size[0];
+    }
+    unsigned bits = w * 8, n = by_cl ? 0 : (unsigned)i->imm & (bits - 1);
     uint8_t rex = w == 8 ? 0x48 : 0x40;   /* 0x40: a harmless empty REX */
+    static const uint8_t ext[3] = {[ISH_SHL] = 4, [ISH_SHR] = 5, [ISH_SAR] = 7};
+    uint8_t *zero = NULL;
     ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
-    if (n == 0) {   /* no flags change; a 32-bit register is still zero-extended */
+    if (dead) {   /* the result only; the host masks the count as ops_shift.c does */
+        if (by_cl) {
+            ld_cpu(e, 4, H_RCX, GPR(RCX));
+            emit_bytes(e, (uint8_t[]){rex, 0xd3, (uint8_t)(0xc0 | ext[op] << 3)}, 3);
+        } else if (n) {
+            emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc0 | ext[op] << 3), (uint8_t)n}, 4);
+        }
         st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
         return 1;
     }
-    static const uint8_t ext[3] = {[ISH_SHL] = 4, [ISH_SHR] = 5, [ISH_SAR] = 7};
+    if (by_cl) {
+        ld_cpu(e, 4, H_RCX, GPR(RCX));
+        emit_bytes(e, (uint8_t[]){0x83, 0xe1, (uint8_t)(bits - 1)}, 3);   /* and ecx, mask */
+        zero = emit_jcc_fwd(e, 0x84);                                    /* jz zero */
+    } else if (n == 0) {
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+        return 1;   /* the flags, host and guest, are as they were */
+    } else {
+        mov_imm(e, H_RCX, n);
+    }
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
-    emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc2 | ext[op] << 3), (uint8_t)n}, 4);
-    ecx_from_cf(e);
-    if (op == ISH_SHL || (op == ISH_SHR && n == 1)) {
-        /* esi = MSB of the result (SHL: then xor CF) or of the operand (SHR by 1) */
-        emit_bytes(e, op == ISH_SHL ? "\x48\x89\xd6" : "\x48\x89\xc6", 3);
-        emit_bytes(e, (uint8_t[]){rex, 0xc1, 0xee, (uint8_t)(bits - 1)}, 4);  /* shr rsi */
+    if (by_cl)
+        emit_bytes(e, (uint8_t[]){rex, 0xd3, (uint8_t)(0xc2 | ext[op] << 3)}, 3);  /* op rdx, cl */
+    else
+        emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc2 | ext[op] << 3), (uint8_t)n}, 4);
+    emit_bytes(e, "\x40\x0f\x92\xc6\x40\x0f\xb6\xf6", 8);  /* setc sil; movzx esi, sil */
+    if (op == ISH_SHL || (op == ISH_SHR && (by_cl || n == 1))) {
+        uint8_t *not_one = NULL;
+        if (op == ISH_SHR && by_cl) {
+            emit_bytes(e, "\x83\xf9\x01", 3);                 /* cmp ecx, 1 */
+            not_one = emit_jcc_fwd(e, 0x85);
+        }
+        /* edi = MSB of the result (SHL, then xor CF) or of the operand (SHR by 1) */
+        emit_bytes(e, op == ISH_SHL ? "\x48\x89\xd7" : "\x48\x89\xc7", 3);
+        emit_bytes(e, (uint8_t[]){rex, 0xc1, 0xef, (uint8_t)(bits - 1)}, 4);  /* shr rdi */
         if (op == ISH_SHL)
-            emit_bytes(e, "\x31\xce", 2);                     /* xor esi, ecx */
-        emit_bytes(e, "\xd1\xe6\x09\xf1", 4);                /* shl esi, 1; or ecx, esi */
+            emit_bytes(e, "\x31\xf7", 2);                     /* xor edi, esi */
+        emit_bytes(e, "\xd1\xe7\x09\xfe", 4);                /* shl edi, 1; or esi, edi */
+        patch_here(e, not_one);
     }
     st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-    st_cpu_imm(e, CPU_FIELD(cc_b), (int32_t)n);
+    st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
     st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
-    st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
-    f->cc = (int32_t)CC_OP(CC_SHIFT, width_log2(w));
+    st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
+    emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
+    emit_u32(e, CPU_FIELD(cc_op));
+    emit_u32(e, CC_OP(CC_SHIFT, width_log2(w)));
+    st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
+    if (by_cl) {
+        uint8_t *done = jmp_fwd(e);
+        patch_here(e, zero);
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+        patch_here(e, done);
+    }
+    /* Which record is current depends on the count when it comes from CL; and the host's OF
+     * after a multi-bit shift need not be goemu's. */
+    f->cc = by_cl ? -1 : (int32_t)CC_OP(CC_SHIFT, width_log2(w));
+    f->live = 0;
+    return 1;
+}
+
+/* IMUL r, r and IMUL r, r, imm32 at 32/64 bits: the truncated product, CF = OF = it did not
+ * fit (mul_flags: the record holds the result and the overflow, a = b = 0). */
+static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
+{
+    op_fn *fn = i->fn;
+    int three = fn == op_imul_rri32 || fn == op_imul_rri64;
+    if (!three && fn != op_imul_rr32 && fn != op_imul_rr64)
+        return 0;
+    unsigned w = fn == op_imul_rr64 || fn == op_imul_rri64 ? 8 : 4;
+    if (three && w == 8 && i->imm != (int32_t)i->imm)
+        return 0;
+    uint8_t rex = w == 8 ? 0x48 : 0x40;
+    ld_cpu(e, w, H_RCX, GPR(i->reg[1]));
+    if (three) {
+        emit_bytes(e, (uint8_t[]){rex, 0x69, 0xc1}, 3);       /* imul eax/rax, ecx/rcx, imm32 */
+        emit_u32(e, (uint32_t)i->imm);
+    } else {
+        ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+        emit_bytes(e, (uint8_t[]){rex, 0x0f, 0xaf, 0xc1}, 4); /* imul eax/rax, ecx/rcx */
+    }
+    if (dead) {
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+        return 1;
+    }
+    emit_bytes(e, "\x0f\x90\xc2\x0f\xb6\xd2", 6);            /* seto dl; movzx edx, dl */
+    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));
+    st_cpu_imm(e, CPU_FIELD(cc_a), 0);
+    st_cpu_imm(e, CPU_FIELD(cc_b), 0);
+    st_cpu(e, 4, H_RDX, CPU_FIELD(cc_aux));
+    f->cc = (int32_t)CC_OP(CC_MUL, width_log2(w));
     emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
     emit_u32(e, CPU_FIELD(cc_op));
     emit_u32(e, (uint32_t)f->cc);
+    st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    f->live = 0;   /* SF/ZF/PF are undefined on the host, derived from the result in goemu */
+    return 1;
+}
+
+/* NEG r32/r64: flags as 0 - x (op_neg: a = 0, b = x), which the host's NEG sets too. */
+static int neg_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
+{
+    if (i->fn != op_neg || i->kind[0] != OK_REG || i->size[0] < 4)
+        return 0;
+    unsigned w = i->size[0];
+    ld_cpu(e, w, H_RCX, GPR(i->reg[0]));
+    emit_bytes(e, "\x31\xc0\x48\x89\xca", 5);            /* xor eax, eax; mov rdx, rcx */
+    emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xf7, 0xda}, 3);  /* neg edx/rdx */
+    if (!dead)
+        record_flags(e, f, CC_SUB, w);
     st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
-    f->live = 0;   /* the host's OF after a multi-bit shift need not be goemu's */
+    f->live = 1;
+    return 1;
+}
+
+/* LEA r32 (the 64-bit sum, truncated), NOT r32/r64, MOVSX r32/r64 from a register: no flags. */
+static int misc_template(struct emit *e, const struct insn *i)
+{
+    op_fn *fn = i->fn;
+    if (fn == op_lea && i->size[0] == 4 && !(i->prefix & PFX_ADDR32) &&
+        i->disp == (int32_t)i->disp) {
+        ld_cpu(e, 8, H_RAX, GPR(i->m_base));
+        ld_cpu(e, 8, H_RCX, GPR(i->m_index));
+        /* lea eax, [rax + rcx * scale + disp32]: 32-bit result, zero-extended */
+        emit_bytes(e, (uint8_t[]){0x8d, 0x84, (uint8_t)(i->m_scale << 6 | 0x08)}, 3);
+        emit_u32(e, (uint32_t)(int32_t)i->disp);
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    } else if (fn == op_not && i->kind[0] == OK_REG && i->size[0] >= 4) {
+        unsigned w = i->size[0];
+        ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
+        emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xf7, 0xd0}, 3);  /* not eax/rax */
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    } else if (fn == op_movsx && i->kind[1] != OK_MEM && i->size[0] >= 4) {
+        /* reg_put at size[0] of the source sign-extended: movsx rax, al/ax or movsxd rax, eax,
+         * then a 32-bit destination keeps the low half, zero-extended */
+        ld_cpu(e, i->size[1], H_RAX, reg_off(i, 1));
+        static const uint8_t sx[3][3] = {{0x48, 0x0f, 0xbe}, {0x48, 0x0f, 0xbf}, {0x48, 0x63, 0x00}};
+        unsigned k = i->size[1] == 1 ? 0 : i->size[1] == 2 ? 1 : 2;
+        emit_bytes(e, sx[k], k == 2 ? 2 : 3);
+        emit_u8(e, 0xc0);                                     /* rax, al/ax/eax */
+        if (i->size[0] == 4)
+            emit_bytes(e, "\x89\xc0", 2);                     /* mov eax, eax */
+        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* ---- SSE ------------------------------------------------------------------------------------ */
+
+#define XMM(r) ((uint32_t)(offsetof(struct cpu, xmm) + 16u * (r)))
+
+/* To the slow path unless the host's MXCSR holds the guest's and every exception is masked
+ * (sse_fast and mxcsr_live, ops_sse.h): then the host instruction is the handler's work. */
+static void emit_mxcsr_guard(struct emit *e, struct slow_path *sp)
+{
+    if (e->gprs && !sp->jcc[0])
+        sp->at_jump = *e->gprs;
+    emit_bytes(e, "\x80\xbb", 2);                             /* cmp byte [rbx + live], 0 */
+    emit_u32(e, CPU_FIELD(mxcsr_live));
+    emit_u8(e, 0);
+    sp->jcc[sp->jcc[0] ? 1 : 0] = emit_jcc_fwd(e, 0x84);
+    ld_raw(e, 4, H_RAX, CPU_FIELD(mxcsr));
+    emit_u8(e, 0x25);                                          /* and eax, 0x1f80 */
+    emit_u32(e, 0x1f80);
+    emit_u8(e, 0x3d);                                          /* cmp eax, 0x1f80 */
+    emit_u32(e, 0x1f80);
+    sp->jcc[2] = emit_jcc_fwd(e, 0x85);
+}
+
+/* prefix 0F op xmm0, [base + disp32] (modrm_base: 0x83 [rbx + disp32], 0x06 [rsi]) */
+static void xmm0_op(struct emit *e, uint8_t prefix, uint8_t opcode, uint8_t modrm, uint32_t disp)
+{
+    if (prefix)
+        emit_u8(e, prefix);
+    emit_bytes(e, (uint8_t[]){0x0f, opcode, modrm}, 3);
+    if (modrm == 0x83)
+        emit_u32(e, disp);
+}
+
+static int sse_template(struct emit *e, const struct insn *i, struct slow_path *sp,
+                        struct tmpl_flags *f)
+{
+    op_fn *fn = i->fn;
+    uint8_t prefix, opcode;
+    int mem;
+    if (fn == op_mov128_rr) {
+        xmm0_op(e, 0, 0x10, 0x83, XMM(i->reg[1]));            /* movups xmm0, src */
+        xmm0_op(e, 0, 0x11, 0x83, XMM(i->reg[0]));            /* movups dst, xmm0 */
+        return 1;
+    }
+    if (fn == op_movsd_rr) {
+        ld_raw(e, 8, H_RAX, XMM(i->reg[1]));
+        st_raw(e, 8, H_RAX, XMM(i->reg[0]));
+        return 1;
+    }
+    if (fn == op_movsd_load) {
+        if (!emit_mem_operand(e, i, 8, 0, sp))
+            return 0;
+        ld_host(e, 8, H_RAX);
+        st_raw(e, 8, H_RAX, XMM(i->reg[0]));
+        st_cpu_imm(e, XMM(i->reg[0]) + 8, 0);
+    } else if (fn == op_movsd_store) {
+        if (!emit_mem_operand(e, i, 8, 1, sp))
+            return 0;
+        ld_raw(e, 8, H_RCX, XMM(i->reg[1]));
+        st_host(e, 8, H_RCX);
+    } else if (sse_inline_scalar(fn, &prefix, &opcode, &mem)) {
+        if (mem && !emit_mem_operand(e, i, prefix == 0xf2 ? 8 : 4, 0, sp))
+            return 0;
+        emit_mxcsr_guard(e, sp);
+        xmm0_op(e, prefix, 0x10, 0x83, XMM(i->reg[0]));       /* movsd/movss xmm0, dst */
+        if (mem)
+            xmm0_op(e, prefix, opcode, 0x06, 0);              /* op xmm0, [rsi] */
+        else
+            xmm0_op(e, prefix, opcode, 0x83, XMM(i->reg[1])); /* op xmm0, src */
+        xmm0_op(e, prefix, 0x11, 0x83, XMM(i->reg[0]));       /* movsd/movss dst, xmm0 */
+    } else {
+        return 0;
+    }
+    f->live = 0;
     return 1;
 }
 
@@ -479,9 +921,9 @@ static int cond_template(struct emit *e, const struct insn *i, struct tmpl_flags
 }
 
 int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow_path *sp,
-                 struct tmpl_flags *f)
+                 struct tmpl_flags *f, int flags_dead)
 {
-    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip};
+    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip, 0};
     struct inline_alu a;
     int done;
     if (move_template(e, i)) {
@@ -490,11 +932,18 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
         done = 1;
         f->live = 0;
     } else if (alu_inline_form(i->fn, &a)) {
-        done = alu_template(e, i, a, sp, f);
+        done = alu_template(e, i, a, sp, f, flags_dead);
     } else {
-        done = incdec_template(e, i, f) || shift_template(e, i, f) || cond_template(e, i, f);
+        done = incdec_template(e, i, f, flags_dead) || shift_template(e, i, f, flags_dead) ||
+               neg_template(e, i, f, flags_dead) || imul_template(e, i, f, flags_dead) ||
+               incdec_mem_template(e, i, sp, f, flags_dead) ||
+               cond_template(e, i, f) || misc_template(e, i) || sse_template(e, i, sp, f);
     }
+    if (done && flags_dead)
+        *f = (struct tmpl_flags){-1, 0};   /* the next instruction writes them all */
     sp->back = e->p;
+    if (e->gprs)
+        sp->at_back = *e->gprs;
     return done;
 }
 
@@ -503,7 +952,7 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
 int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_t next,
                      struct slow_path *sp, const struct tmpl_flags *f)
 {
-    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip};
+    *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip, 0};
     op_fn *fn = i->fn;
     int cond = jcc_inline_cond(fn);
     if (cond >= 0) {
@@ -542,6 +991,8 @@ int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_
         return 0;
     }
     sp->back = e->p;
+    if (e->gprs)
+        sp->at_back = *e->gprs;
     return 1;
 }
 
@@ -550,8 +1001,16 @@ void tier2_emit_slow_path(struct emit *e, const struct slow_path *sp)
     for (int k = 0; k < 3; k++)
         if (sp->jcc[k])
             emit_patch_rel32(sp->jcc[k], e->p);
+    /* The handler sees struct cpu as it was before the instruction, and may change any
+     * register in it: what the fast path keeps in host registers is reloaded. */
+    for (int s = 0; e->gprs && s < GPRC_SLOTS; s++)
+        if (sp->at_jump.dirty & 1u << s)
+            gc_move(e, 0x89, slot_host[s], sp->at_jump.guest[s]);
     emit_store_cpu64(e, offsetof(struct cpu, insn_rip), sp->rip);
     emit_call2(e, (const void *)sp->i->fn, (uintptr_t)sp->i);
+    for (int s = 0; e->gprs && s < GPRC_SLOTS; s++)
+        if (sp->at_back.guest[s] != GPRC_FREE)
+            gc_move(e, 0x8b, slot_host[s], sp->at_back.guest[s]);
     emit_u8(e, 0xe9);                                         /* jmp back */
     uint8_t *at = e->p;
     emit_u32(e, 0);

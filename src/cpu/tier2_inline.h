@@ -9,6 +9,23 @@
 #include "cpu/emit.h"
 #include "cpu/insn.h"
 
+/* Guest registers held in host registers within a block: loaded on first use, written back
+ * when changed before anything reads struct cpu (a handler, a slow path, the block's end). */
+#define GPRC_SLOTS 8
+struct gpr_cache {
+    int8_t slot_of[16];       /* guest register -> slot, -1 when not cached */
+    uint8_t guest[GPRC_SLOTS];   /* slot -> guest register, GPRC_FREE when unused */
+    uint8_t dirty;            /* slots whose host register differs from struct cpu */
+    uint8_t victim;           /* the next slot to evict when all are taken */
+};
+#define GPRC_FREE 0xff
+
+void tier2_gprs_init(struct gpr_cache *gc);
+/* Writes every changed cached register back to struct cpu (host code, no flags touched). */
+void tier2_gprs_flush(struct emit *e);
+/* Forgets every cached register (after a handler, which may change any in struct cpu). */
+void tier2_gprs_forget(struct emit *e);
+
 /* A template's out-of-line half: when the TLB misses (or a RET's target is not canonical),
  * the handler itself runs (after the block's exit), which refills the TLB or raises the
  * precise fault, and records insn_rip: only a fault needs it, and only the handler can fault. */
@@ -17,6 +34,9 @@ struct slow_path {
     uint8_t *back;            /* where the fast path rejoins */
     const struct insn *i;
     uint64_t rip;             /* the instruction's address, for insn_rip */
+    int writes;               /* the handler may store (and so make code dirty) */
+    struct gpr_cache at_jump; /* the registers cached where it jumps out (written back first) */
+    struct gpr_cache at_back; /* and where it comes back (reloaded after the handler) */
 };
 
 /* What tier 2 knows about the guest's arithmetic flags at a point in a block. */
@@ -28,11 +48,21 @@ struct tmpl_flags {
 };
 
 /* Writes i (at guest address rip) inline when a template does its handler's work, updating
- * *f; fills *sp (sp->jcc[0] stays NULL when no slow path is needed). Returns 0, having written
- * nothing, when there is no template. i must not end its block: these templates leave rip
- * alone. */
+ * *f; fills *sp (sp->jcc[0] stays NULL when no slow path is needed). flags_dead says that the
+ * next instruction writes every flag and the whole record without reading them and cannot
+ * fault (tier2_kills_flags): then i's flags are never seen, not even in a signal frame, and
+ * the template computes only its result. Returns 0, having written nothing, when there is no
+ * template. i must not end its block: these templates leave rip alone. */
 int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow_path *sp,
-                 struct tmpl_flags *f);
+                 struct tmpl_flags *f, int flags_dead);
+
+/* i writes all six arithmetic flags (the record: cc_op, cc_res, cc_a, cc_b) without reading
+ * any, and cannot fault: the register and immediate forms of ADD, OR, AND, SUB, XOR, CMP,
+ * TEST; NEG and IMUL of registers; SHL/SHR/SAR of a register by a non-zero imm8. */
+int tier2_kills_flags(const struct insn *i);
+/* i does not read the flags and cannot fault (register moves, LEA, NOP, NOT, a register
+ * shift by CL, which may or may not write them): flags dead after it are dead before it. */
+int tier2_flags_neutral(const struct insn *i);
 
 /* The block's last instruction (at rip; next follows it) inline: Jcc from known flags, JMP
  * rel, CALL rel32, RET. Sets c->rip as the handler would. Returns 0, having written nothing,

@@ -104,6 +104,10 @@ void guest_run(const struct ocase *k, const uint8_t *mem, struct oresult *out)
     c->mxcsr = k->in.mxcsr;
     c->segbase[SEG_GS] = k->gsbase;
     c->rip = OR_INSN;
+    /* In a program the host MXCSR is usually the guest's already (ops_sse.h); tier 2's SSE
+     * templates take their fast path only then. Half the cases start that way. */
+    if (k->in.gpr[0] & 1)
+        cpu_mxcsr_preload(c);
 
     /* One instruction: a block ends at the UD2 at the latest. A REP string instruction may
      * come back unfinished (rip still at it); keep going until it is done. */

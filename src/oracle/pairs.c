@@ -60,7 +60,7 @@ static void reg_operand(ZydisEncoderOperand *o, ZydisRegister r)
 /* A random flag consumer, encoded to follow an instruction ending at `at`. */
 static int consumer(struct rng *r, uint64_t at, uint8_t *buf, uint8_t *len)
 {
-    unsigned cond = (unsigned)rng_below(r, 16), kind = (unsigned)rng_below(r, 12);
+    unsigned cond = (unsigned)rng_below(r, 16), kind = (unsigned)rng_below(r, 14);
     static const uint8_t sizes[4] = { 1, 2, 4, 8 };
     ZydisEncoderRequest q;
     if (kind < 4) {                          /* Jcc rel8 / rel32 */
@@ -79,6 +79,31 @@ static int consumer(struct rng *r, uint64_t at, uint8_t *buf, uint8_t *len)
         q.operand_count = 2;
         reg_operand(&q.operands[0], or_gpr_reg((int)rng_below(r, 16), sz));
         reg_operand(&q.operands[1], or_gpr_reg((int)rng_below(r, 16), sz));
+    } else if (kind >= 12) {                 /* XOR/SUB r, r (the same r): overwrites every
+                                                flag, so tier 2 computes only the producer's
+                                                result; reads no value the producer may have
+                                                left undefined */
+        unsigned sz = rng_chance(r, 50) ? 8 : 4;
+        ZydisRegister reg = or_gpr_reg((int)rng_below(r, 16), sz);
+        uint8_t pre = 0;
+        if (rng_chance(r, 50)) {             /* MOV r32, imm32 first: it neither reads nor
+                                                writes flags, so they are still dead */
+            q = gen_request(ZYDIS_MNEMONIC_MOV);
+            q.operand_count = 2;
+            reg_operand(&q.operands[0], or_gpr_reg((int)rng_below(r, 16), 4));
+            q.operands[1].type = ZYDIS_OPERAND_TYPE_IMMEDIATE;
+            q.operands[1].imm.u = rng_below(r, 1u << 31);
+            if (gen_encode_at(&q, buf, &pre, at) != 0)
+                return -1;
+        }
+        q = gen_request(kind == 12 ? ZYDIS_MNEMONIC_XOR : ZYDIS_MNEMONIC_SUB);
+        q.operand_count = 2;
+        reg_operand(&q.operands[0], reg);
+        reg_operand(&q.operands[1], reg);
+        if (gen_encode_at(&q, buf + pre, len, at + pre) != 0)
+            return -1;
+        *len = (uint8_t)(*len + pre);
+        return 0;
     } else if (kind >= 10) {                 /* INC/DEC r32/r64: CF kept (tier 2 keeps it
                                                 in the host's flags) */
         unsigned sz = rng_chance(r, 50) ? 8 : 4;

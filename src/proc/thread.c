@@ -13,7 +13,7 @@ struct thread *thread_new(struct emu *e)
     if (!t)
         return NULL;
     cpu_init(&t->cpu, &e->mem);
-    t->cpu.hooks = &process_cpu_hooks;
+    cpu_set_hooks(&t->cpu, &process_cpu_hooks);
     t->cpu.tier = (uint8_t)e->opt.tier;
     t->emu = e;
     t->tid = e->next_tid++;

@@ -290,7 +290,7 @@ void trace_block(struct cpu *c, uint64_t start, const struct insn *insns, uint32
     struct trace *tr = thread_of(c)->emu->trace;
     struct tthread *tt = tr ? tthread_of(tr, c) : NULL;
     if (!tt) {
-        c->hooks = &process_cpu_hooks;  /* this thread is no longer traced */
+        cpu_set_hooks(c, &process_cpu_hooks);  /* this thread is no longer traced */
         return;
     }
     tr->buckets[tt->bucket].insns += c->icount - tt->last_cicount;

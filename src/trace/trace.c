@@ -187,7 +187,7 @@ struct tthread *tthread_of(struct trace *tr, struct cpu *c)
     tt->last_cicount = c->icount;
     tr->tts[tr->ntts++] = tt;
     t->trace = tt;
-    c->hooks = &trace_cpu_hooks;
+    cpu_set_hooks(c, &trace_cpu_hooks);
     if (tr->fmt == TRACE_CHROME) {
         char name[96];
         const char *role = tr_role(tr, tt->tid);
@@ -492,7 +492,7 @@ void tr_detach(struct trace *tr)
         fflush(tr->out);
     for (struct thread *t = e->threads; t; t = t->next) {
         t->trace = NULL;
-        t->cpu.hooks = &process_cpu_hooks;
+        cpu_set_hooks(&t->cpu, &process_cpu_hooks);
     }
     e->trace = NULL;
     free_trace(tr);
