@@ -172,6 +172,21 @@ static op_fn *const (*const alu_fast[IALU_COUNT])[3][IFORM_COUNT] = {
     [IALU_XOR] = &xor_fast, [IALU_CMP] = &cmp_fast, [IALU_TEST] = &test_fast,
 };
 
+int alu_inline_generic(op_fn *fn, unsigned *op)
+{
+    static op_fn *const gen[IALU_COUNT] = {
+        [IALU_ADD] = op_add_gen, [IALU_OR] = op_or_gen, [IALU_ADC] = op_adc_gen,
+        [IALU_SBB] = op_sbb_gen, [IALU_AND] = op_and_gen, [IALU_SUB] = op_sub_gen,
+        [IALU_XOR] = op_xor_gen, [IALU_CMP] = op_cmp_gen, [IALU_TEST] = op_test_gen,
+    };
+    for (unsigned k = 0; k < IALU_COUNT; k++)
+        if (gen[k] == fn) {
+            *op = k;
+            return 1;
+        }
+    return 0;
+}
+
 int alu_inline_form(op_fn *fn, struct inline_alu *out)
 {
     static const uint8_t bytes[3] = {1, 4, 8};

@@ -60,7 +60,7 @@ static inline void call_indirect(struct cpu *c, uint64_t target)
 }
 
 void op_call_rel(struct cpu *c, const struct insn *i) { call_to(c, (uint64_t)i->imm); }
-static void op_call_r(struct cpu *c, const struct insn *i) { call_indirect(c, c->gpr[i->reg[0]]); }
+void op_call_r(struct cpu *c, const struct insn *i) { call_indirect(c, c->gpr[i->reg[0]]); }
 static void op_call_m(struct cpu *c, const struct insn *i) { call_indirect(c, mem_ld64(c, insn_ea(c, i))); }
 
 op_fn *sel_call(const struct insn *i)

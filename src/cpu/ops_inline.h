@@ -14,8 +14,8 @@ op_fn op_mov_r64_m, op_mov_r32_m, op_mov_m_r64, op_mov_m_r32, op_mov_m_imm;
 op_fn op_mov_r64_bd, op_mov_bd_r64;
 op_fn op_lea64, op_lea, op_movzx_r_m8, op_movzx, op_movsx, op_mov_generic;
 
-/* ops_stack.c, ops_branch.c: PUSH/POP r64, CALL rel32, RET, JMP rel. */
-op_fn op_push_r64, op_pop_r64, op_call_rel, op_ret, op_jmp_rel;
+/* ops_stack.c, ops_branch.c: PUSH/POP r64, CALL rel32, CALL r64, RET, JMP rel. */
+op_fn op_push_r64, op_pop_r64, op_call_rel, op_call_r, op_ret, op_jmp_rel;
 
 /* ops_alu.c: INC/DEC of a 32/64-bit register (CF kept, flags.h CC_INC/CC_DEC). */
 op_fn op_inc_r32, op_inc_r64, op_dec_r32, op_dec_r64, op_not, op_neg;
@@ -42,6 +42,8 @@ struct inline_alu {
 };
 /* Fills *out and returns 1 when fn is one of those handlers. */
 int alu_inline_form(op_fn *fn, struct inline_alu *out);
+/* Returns 1 and the operation when fn is the generic handler of one (any width and form). */
+int alu_inline_generic(op_fn *fn, unsigned *op);
 
 /* ops_shift.c: SHL/SHR/SAR r32/r64, imm8 (*bytes 4 or 8), or SHL/SHR/SAR in their generic
  * handler (*bytes 0: any operand, count imm8 or CL). Fills *op (ISH_*). */

@@ -15,7 +15,7 @@
 
 /* Host registers by encoding number: rax, rcx, rdx are scratch, rsi the host address of a
  * memory operand, rbx the cpu. */
-enum { H_RAX = 0, H_RCX = 1, H_RDX = 2, H_RSI = 6 };
+enum { H_RAX = 0, H_RCX = 1, H_RDX = 2, H_RSI = 6, H_RDI = 7 };
 
 #define GPR(r) ((uint32_t)(offsetof(struct cpu, gpr) + 8u * (r)))
 #define CPU_FIELD(f) ((uint32_t)offsetof(struct cpu, f))
@@ -320,23 +320,43 @@ static int flags_from_record(struct emit *e, int32_t cc)
     if (cc < 0)
         return 0;
     unsigned kind = (unsigned)cc >> 2, w = 1u << (cc & 3);
-    if (w == 2 || (kind != CC_LOGIC && kind != CC_SUB && kind != CC_ADD))
+    if (kind != CC_LOGIC && kind != CC_SUB && kind != CC_ADD)
         return 0;
     uint8_t narrow = w == 1;
     if (kind == CC_LOGIC) {
         ld_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));
+        if (w == 2)
+            emit_u8(e, 0x66);
         if (w == 8)
             emit_u8(e, 0x48);
         emit_bytes(e, (uint8_t[]){(uint8_t)(0x85 - narrow), 0xc0}, 2);   /* test rax, rax */
         return 1;
     }
     ld_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
+    if (w == 2)
+        emit_u8(e, 0x66);
     if (w == 8)
         emit_u8(e, 0x48);
     /* cmp / add rax, [rbx + cc_b] */
     emit_bytes(e, (uint8_t[]){(uint8_t)((kind == CC_SUB ? 0x3b : 0x03) - narrow), 0x83}, 2);
     emit_u32(e, CPU_FIELD(cc_b));
     return 1;
+}
+
+/* edi = the guest's CF whatever the record is (flags_cf, a C call that reads only the cc_*
+ * fields, so the cached registers need no write-back; the caller-saved ones are kept). */
+static void cf_from_lazy(struct emit *e)
+{
+    emit_bytes(e, "\x41\x50\x41\x51\x41\x52\x41\x53", 8);  /* push r8-r11: still aligned */
+    emit_call2(e, (const void *)flags_cf, 0);
+    emit_bytes(e, "\x41\x5b\x41\x5a\x41\x59\x41\x58", 8);  /* pop r11-r8 */
+    emit_bytes(e, "\x89\xc7", 2);                              /* mov edi, eax */
+}
+
+/* host CF = bit 0 of edi (bt edi, 0) */
+static void cf_from_edi(struct emit *e)
+{
+    emit_bytes(e, "\x0f\xba\xe7\x00", 4);
 }
 
 /* Makes the host flags the guest's, if tier 2 knows them. */
@@ -472,6 +492,23 @@ static int memory_move_template(struct emit *e, const struct insn *i, struct slo
  * at the width (CMP computes as SUB, TEST as AND: the same flags); then the lazy-flag record
  * (flags_set) and the destination. */
 
+/* The generic ALU handlers at 16 bits (op_*_gen: Go compares uint16 fields with CMPW), in
+ * the forms the 8/32/64-bit handlers have; AH..BH operands stay with the handler. */
+static int alu_inline_word(const struct insn *i, struct inline_alu *a)
+{
+    unsigned op;
+    if (!alu_inline_generic(i->fn, &op) || i->nops != 2 || i->size[0] != 2)
+        return 0;
+    unsigned k0 = i->kind[0], k1 = i->kind[1];
+    int form = k0 == OK_REG && k1 == OK_REG ? IFORM_RR : k0 == OK_REG && k1 == OK_IMM ? IFORM_RI
+             : k0 == OK_REG && k1 == OK_MEM ? IFORM_RM : k0 == OK_MEM && k1 == OK_REG ? IFORM_MR
+             : k0 == OK_MEM && k1 == OK_IMM ? IFORM_MI : -1;
+    if (form < 0 || (k1 != OK_IMM && i->size[1] != 2))
+        return 0;
+    *a = (struct inline_alu){(uint8_t)op, (uint8_t)form, 2};
+    return 1;
+}
+
 static int alu_template(struct emit *e, const struct insn *i, struct inline_alu a,
                         struct slow_path *sp, struct tmpl_flags *f, int dead)
 {
@@ -486,8 +523,12 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     /* ADC/SBB read the carry: from the host's CF, with the guest's flags put there first,
      * which a memory operand's TLB lookup would clobber. */
     int carry = a.op == IALU_ADC || a.op == IALU_SBB;
-    if (carry && ((a.form != IFORM_RR && a.form != IFORM_RI) || !want_flags(e, f)))
+    if (carry && a.form != IFORM_RR && a.form != IFORM_RI)
         return 0;
+    if (carry && !want_flags(e, f)) {
+        cf_from_lazy(e);
+        cf_from_edi(e);
+    }
     unsigned w = a.bytes;
     int mem_dst = a.form == IFORM_MR || a.form == IFORM_MI;
     if (a.form == IFORM_RM || mem_dst) {
@@ -511,6 +552,8 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     uint8_t op = (uint8_t)(ops[a.op].opcode - (w == 1));
     if (w == 8)
         emit_bytes(e, (uint8_t[]){0x48, op, 0xca}, 3);        /* op rdx, rcx */
+    else if (w == 2)
+        emit_bytes(e, (uint8_t[]){0x66, op, 0xca}, 3);        /* op dx, cx */
     else
         emit_bytes(e, (uint8_t[]){op, 0xca}, 2);              /* op edx, ecx / dl, cl */
     if (!dead) {
@@ -521,8 +564,8 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     if (ops[a.op].writes) {
         if (mem_dst)
             st_host(e, w, H_RDX);
-        else   /* a 32-bit result zero-extends, a byte merges into the low byte */
-            st_cpu(e, w == 1 ? 1 : 8, H_RDX, GPR(i->reg[0]));
+        else   /* a 32-bit result zero-extends, a byte or word merges into the register */
+            st_cpu(e, w <= 2 ? w : 8, H_RDX, GPR(i->reg[0]));
     }
     /* A memory form's slow path ran the handler instead: the host flags are not the guest's. */
     f->live = !sp->jcc[0];
@@ -576,8 +619,10 @@ static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_fla
         st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
         return 1;
     }
-    if (!want_flags(e, f))
-        return 0;
+    if (!want_flags(e, f)) {   /* only CF matters: INC/DEC keep it */
+        cf_from_lazy(e);
+        cf_from_edi(e);
+    }
     ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
     if (w == 8)
@@ -624,12 +669,19 @@ static int incdec_mem_template(struct emit *e, const struct insn *i, struct slow
     unsigned w = i->size[0];
     int32_t cc = f->cc;
     unsigned kind = (unsigned)cc >> 2;
-    if (!dead && (cc < 0 || (cc & 3) == 1 || (kind != CC_LOGIC && kind != CC_SUB && kind != CC_ADD)))
-        return 0;   /* flags_from_record could not redo them */
+    int redo = cc >= 0 && (cc & 3) != 1 && (kind == CC_LOGIC || kind == CC_SUB || kind == CC_ADD);
+    if (i->prefix & PFX_ADDR32)
+        return 0;
+    if (!dead && !redo)
+        cf_from_lazy(e);   /* edi survives the lookup */
     if (!emit_mem_operand(e, i, w, 1, sp))
         return 0;
-    if (!dead)
-        flags_from_record(e, cc);
+    if (!dead) {
+        if (redo)
+            flags_from_record(e, cc);
+        else
+            cf_from_edi(e);
+    }
     ld_host(e, w, H_RAX);
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
     emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xff, inc ? 0xc2 : 0xca}, 3);
@@ -931,7 +983,7 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
     } else if (memory_move_template(e, i, sp)) {
         done = 1;
         f->live = 0;
-    } else if (alu_inline_form(i->fn, &a)) {
+    } else if (alu_inline_form(i->fn, &a) || alu_inline_word(i, &a)) {
         done = alu_template(e, i, a, sp, f, flags_dead);
     } else {
         done = incdec_template(e, i, f, flags_dead) || shift_template(e, i, f, flags_dead) ||
@@ -977,6 +1029,20 @@ int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_
         st_cpu(e, 8, H_RAX, GPR(RSP));
         mov_imm(e, H_RAX, (uint64_t)i->imm);
         st_cpu(e, 8, H_RAX, CPU_FIELD(rip));
+    } else if (fn == op_call_r) {
+        /* The target is read before RSP changes (CALL RSP); a non-canonical one is the
+         * handler's to fault on, checked after the lookup so the slow path sees one state. */
+        emit_store_cpu64(e, CPU_FIELD(rip), next);
+        ld_cpu(e, 8, H_RDI, GPR(i->reg[0]));
+        ld_cpu(e, 8, H_RAX, GPR(RSP));
+        add_rax(e, -8);
+        emit_tlb_lookup(e, offsetof(struct mem, tlb_w), 8, sp);
+        emit_bytes(e, "\x48\x89\xfa\x48\xc1\xe2\x10\x48\xc1\xfa\x10\x48\x39\xfa", 14);
+        sp->jcc[2] = emit_jcc_fwd(e, 0x85);   /* mov rdx, rdi; shl rdx, 16; sar rdx, 16; cmp */
+        mov_imm(e, H_RCX, next);
+        st_host(e, 8, H_RCX);
+        st_cpu(e, 8, H_RAX, GPR(RSP));
+        st_cpu(e, 8, H_RDI, CPU_FIELD(rip));
     } else if (fn == op_ret) {
         ld_cpu(e, 8, H_RAX, GPR(RSP));
         emit_tlb_lookup(e, offsetof(struct mem, tlb_r), 8, sp);
