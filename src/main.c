@@ -2,6 +2,7 @@
  * startup trace, run every guest thread to exit_group (run.c), and exit with the guest's
  * status (128+n when a signal killed it, 126 when the file cannot be run, as a shell reports). */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "base/diag.h"
 #include "base/fds.h"
+#include "cpu/tier2.h"
 #include "proc/signal.h"
 #include "run.h"
 #include "trace/trace.h"
@@ -20,6 +22,7 @@ extern char **environ;
 static struct emu the_emu;
 static char *guest_argv0;   /* --argv0: how execve in a guest re-runs goemu (sys_process.c) */
 static struct { int on, format; const char *file; } trace_opt;   /* --trace-* */
+static int perf_map_opt;     /* --perf-map */
 
 static void usage(FILE *f)
 {
@@ -36,6 +39,7 @@ static void usage(FILE *f)
         "  --stats           print instructions retired and MIPS to stderr at exit\n"
         "  --tier T          execution tier: 1 (interpreter), 2 (translate every block) or\n"
         "                    auto (translate hot blocks; the default)\n"
+        "  --perf-map        describe translated code in /tmp/perf-PID.map for perf report\n"
         "  --argv0 NAME      the guest's argv[0] (default PROGRAM; AT_EXECFN stays PROGRAM)\n"
         "  --trace-startup   annotated boot log up to main.main on stderr (docs/boot.md);\n"
         "                    implies --deterministic\n"
@@ -48,7 +52,7 @@ static void usage(FILE *f)
 static int parse_options(int argc, char **argv, struct emu_options *opt, int *stats)
 {
     enum { O_CPUS = 256, O_DET, O_SEED, O_QUANTUM, O_STRACE, O_STATS, O_HELP, O_VERSION,
-           O_ARGV0, O_TRACE, O_TRACE_FILE, O_TRACE_FORMAT, O_TIER };
+           O_ARGV0, O_TRACE, O_TRACE_FILE, O_TRACE_FORMAT, O_TIER, O_PERF_MAP };
     static const struct option longopts[] = {
         {"cpus", required_argument, 0, O_CPUS},
         {"deterministic", no_argument, 0, O_DET},
@@ -63,6 +67,7 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
         {"trace-file", required_argument, 0, O_TRACE_FILE},
         {"trace-format", required_argument, 0, O_TRACE_FORMAT},
         {"tier", required_argument, 0, O_TIER},
+        {"perf-map", no_argument, 0, O_PERF_MAP},
         {0, 0, 0, 0},
     };
     int c;
@@ -83,6 +88,7 @@ static int parse_options(int argc, char **argv, struct emu_options *opt, int *st
         case O_STATS: *stats = 1; break;
         case O_ARGV0: guest_argv0 = optarg; break;
         case O_TRACE: trace_opt.on = 1; break;
+        case O_PERF_MAP: perf_map_opt = 1; break;
         case O_TRACE_FILE: trace_opt.on = 1, trace_opt.file = optarg; break;
         case O_TIER:
             if (!strcmp(optarg, "1") || !strcmp(optarg, "2") || !strcmp(optarg, "auto")) {
@@ -124,7 +130,7 @@ static void save_self(struct emu *e, int first, char **argv)
 {
     static const struct { const char *name; int has_arg; } dropped[] = {
         {"--argv0", 1}, {"--stats", 0}, {"--trace-startup", 0}, {"--trace-file", 1},
-        {"--trace-format", 1}, {"--", 0},
+        {"--trace-format", 1}, {"--perf-map", 0}, {"--", 0},
     };
     static char exe[4096];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -158,6 +164,22 @@ static void print_stats(struct emu *e, struct timespec *t0)
     fprintf(diag(), "goemu: instructions %llu\ngoemu: seconds %.3f\ngoemu: MIPS %.1f\n",
             (unsigned long long)e->total_icount, secs,
             secs > 0 ? (double)e->total_icount / secs / 1e6 : 0.0);
+}
+
+/* --perf-map: perf looks for /tmp/perf-PID.map of the process it sampled. Kept in goemu's
+ * block of fds (base/fds.h), out of the guest's numbers. */
+static void open_perf_map(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%d.map", (int)getpid());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int slot = fd < 0 ? -1 : fds_keep(fd);
+    FILE *f = slot < 0 ? NULL : fds_stream(slot);
+    if (!f) {
+        fprintf(stderr, "goemu: --perf-map: cannot write %s\n", path);
+        return;
+    }
+    tier2_set_perf_map(f);
 }
 
 int main(int argc, char **argv)
@@ -195,6 +217,8 @@ int main(int argc, char **argv)
         return 2;
     }
 
+    if (perf_map_opt)
+        open_perf_map();
     sig_forward_host_signals(e);
     status = run_process(e);
     trace_finish(e);   /* a process that ended before main.main */

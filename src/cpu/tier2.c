@@ -10,6 +10,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/emit.h"
+#include "cpu/exec.h"
 #include "cpu/tier2_inline.h"
 #include "mem/aspace.h"
 
@@ -49,6 +50,23 @@ static uint8_t *emit_link(struct emit *e)
     emit_bytes(e, "\x48\x39\xc8\x0f\x84", 5);
     emit_u32(e, 0);
     return e->overflow ? NULL : at;
+}
+
+static FILE *perf_map;
+
+void tier2_set_perf_map(FILE *f)
+{
+    perf_map = f;
+}
+
+static void describe(const uint8_t *code, size_t size, uint64_t start)
+{
+    char sym[128] = "";
+    if (exec_symbolize)
+        exec_symbolize(start, sym, sizeof sym);
+    fprintf(perf_map, "%lx %zx goemu:%llx %s\n", (unsigned long)(uintptr_t)code, size,
+            (unsigned long long)start, sym);
+    fflush(perf_map);   /* perf reads it after goemu is gone, perhaps killed */
 }
 
 /* Out-of-line halves per block: one per instruction at most (blocks hold up to 64). */
@@ -136,6 +154,8 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
             emit_patch_rel32(to_exit[k], exit);
     emit_patch_rel32(link0 + LINK_REL, exit);
     emit_patch_rel32(link1 + LINK_REL, exit);
+    if (perf_map)
+        describe(code, (size_t)(e.p - code), start);
     tc->used = (size_t)(e.p - tc->base + 15) & ~(size_t)15;
     *out = (struct tier2_block){(tier2_fn *)(void *)code, body, {link0, link1}};
     return 0;

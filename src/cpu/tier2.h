@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/insn.h"
 
@@ -43,6 +44,11 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
  * is to_start. Links are guarded by that compare, so a stale one is never wrong. */
 void tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
                 const struct tier2_block *to);
+/* Describes every translation made from now on to f, one line each in perf's JIT map format
+ * (tools/perf/Documentation/jit-interface.txt: "START SIZE NAME", hex), so `perf report`
+ * names translated code by guest block: "goemu:ADDR SYMBOL+OFF". NULL stops it. The host
+ * addresses stay in that file: traces never see them. */
+void tier2_set_perf_map(FILE *f);
 /* Forgets every translation (the decoded blocks they came from are being dropped). */
 void tier2_reset(struct tier2_cache *tc);
 /* Returns the cache's host memory. */
