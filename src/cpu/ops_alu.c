@@ -3,6 +3,9 @@
  * mem,imm) get their own handlers chosen at decode time; 8/16-bit and high-byte forms use one
  * generic handler per mnemonic. Flags are recorded after the destination is written, so a
  * faulting store leaves registers and flags as they were. */
+#include <stdint.h>
+#include <stdlib.h>
+
 #include "operand.h"
 #include "ops_inline.h"
 #include "ops_sel.h"
@@ -187,17 +190,48 @@ int alu_inline_generic(op_fn *fn, unsigned *op)
     return 0;
 }
 
-int alu_inline_form(op_fn *fn, struct inline_alu *out)
+/* The same, sorted by handler address: tier 2 asks several times per instruction it
+ * translates, so a hello world would spend 3% of its time in a linear search. Built before
+ * main (a constructor), read-only afterwards. */
+#define ALU_FORMS (IALU_COUNT * 3 * IFORM_COUNT)
+static struct alu_form_entry {
+    op_fn *fn;
+    struct inline_alu form;
+} alu_by_fn[ALU_FORMS];
+
+static int cmp_fn(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const struct alu_form_entry *)a)->fn;
+    uintptr_t y = (uintptr_t)((const struct alu_form_entry *)b)->fn;
+    return x < y ? -1 : x > y;
+}
+
+__attribute__((constructor)) static void alu_index_forms(void)
 {
     static const uint8_t bytes[3] = {1, 4, 8};
+    size_t n = 0;
     for (unsigned op = 0; op < IALU_COUNT; op++)
         for (unsigned w = 0; w < 3; w++)
             for (unsigned f = 0; f < IFORM_COUNT; f++)
-                if ((*alu_fast[op])[w][f] == fn) {
-                    *out = (struct inline_alu){(uint8_t)op, (uint8_t)f, bytes[w]};
-                    return 1;
-                }
-    return 0;
+                alu_by_fn[n++] = (struct alu_form_entry){
+                    (*alu_fast[op])[w][f], {(uint8_t)op, (uint8_t)f, bytes[w]}};
+    qsort(alu_by_fn, n, sizeof alu_by_fn[0], cmp_fn);
+}
+
+int alu_inline_form(op_fn *fn, struct inline_alu *out)
+{
+    size_t lo = 0, hi = ALU_FORMS;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)alu_by_fn[mid].fn < (uintptr_t)fn)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == ALU_FORMS || alu_by_fn[lo].fn != fn)
+        return 0;
+    *out = alu_by_fn[lo].form;
+    return 1;
 }
 
 /* ---- INC DEC NEG NOT ------------------------------------------------------------------------
