@@ -106,6 +106,18 @@ static int gc_alloc(struct emit *e, unsigned g)
     return s;
 }
 
+/* The host register holding guest register g (< 16), loading it into the cache if needed.
+ * The slot stays valid until the next gc_alloc, which may evict it. */
+static unsigned gc_host(struct emit *e, unsigned g)
+{
+    int s = e->gprs->slot_of[g];
+    if (s < 0) {
+        s = gc_alloc(e, g);
+        gc_move(e, 0x8b, slot_host[s], g);
+    }
+    return slot_host[s];
+}
+
 void tier2_gprs_init(struct gpr_cache *gc)
 {
     memset(gc->slot_of, -1, sizeof gc->slot_of);
@@ -254,6 +266,21 @@ static int emit_ea(struct emit *e, const struct insn *i)
     if (i->prefix & PFX_ADDR32)
         return 0;
     int small = i->disp == (int32_t)i->disp;
+    if (small && e->gprs && i->m_base != REG_NONE) {
+        /* lea rax, [base + index * scale + disp32] straight from the cached registers */
+        unsigned b = gc_host(e, i->m_base), x = i->m_index != REG_NONE ? gc_host(e, i->m_index) : 0;
+        if (e->gprs->slot_of[i->m_base] < 0)   /* the index's load evicted the base: again */
+            b = gc_host(e, i->m_base);      /* (round robin: it evicts another slot) */
+        if (i->m_index != REG_NONE)
+            emit_bytes(e, (uint8_t[]){(uint8_t)(0x48 | (x >= 8) << 1 | (b >= 8)), 0x8d, 0x84,
+                                      (uint8_t)(i->m_scale << 6 | (x & 7) << 3 | (b & 7))}, 4);
+        else
+            emit_bytes(e, (uint8_t[]){(uint8_t)(0x48 | (b >= 8)), 0x8d, (uint8_t)(0x80 | (b & 7))}, 3);
+        emit_u32(e, (uint32_t)(int32_t)i->disp);
+    } else if (i->m_base == REG_NONE && i->m_index == REG_NONE) {
+        mov_imm(e, H_RAX, (uint64_t)i->disp);
+        small = 1;
+    } else {
     ld_cpu(e, 8, H_RAX, GPR(i->m_base));                      /* gpr[REG_NONE] is 0 */
     if (i->m_index != REG_NONE) {
         ld_cpu(e, 8, H_RCX, GPR(i->m_index));
@@ -266,6 +293,7 @@ static int emit_ea(struct emit *e, const struct insn *i)
     if (!small) {
         mov_imm(e, H_RCX, (uint64_t)i->disp);
         emit_bytes(e, "\x48\x01\xc8", 3);                     /* add rax, rcx */
+    }
     }
     if (i->m_seg != SEG_NONE) {
         emit_bytes(e, "\x48\x03\x83", 3);                     /* add rax, [rbx + segbase] */
