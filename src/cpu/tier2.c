@@ -52,6 +52,8 @@ static uint8_t *emit_link(struct emit *e)
     return e->overflow ? NULL : at;
 }
 
+unsigned tier2_window_min = 2;
+
 static FILE *perf_map;
 
 void tier2_set_perf_map(FILE *f)
@@ -72,26 +74,14 @@ static void describe(const uint8_t *code, size_t size, uint64_t start)
 /* Out-of-line halves per block: one per instruction at most (blocks hold up to 64). */
 #define SLOW_MAX 65
 
-int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
-                    const struct insn *insns, uint32_t n, struct tier2_block *out)
+/* The instructions of a block, from the state in *e->gprs (and no known flags), leaving every
+ * cached register written back. Collects the slow paths; *may_dirty: something may have
+ * stored into decoded code. */
+static void emit_body(struct emit *e, uint64_t start, const struct insn *insns, uint32_t n,
+                      struct slow_path *slow, unsigned *nslow, int *may_dirty)
 {
-    if (!tc->base && cache_map(tc) != 0)
-        return -1;
-    uint8_t *code = tc->base + tc->used;
-    struct gpr_cache gprs;
-    tier2_gprs_init(&gprs);
-    struct emit e = {code, tc->base + tc->size, 0, &gprs};
     uint64_t rip = start;
-    emit_prologue(&e);
-    emit_load_r12_cpu(&e, offsetof(struct cpu, mem));  /* the same for every block it chains to */
-    uint8_t *body = e.p;
-    /* What the loop does before run_block: which block runs, its instructions counted. */
-    emit_store_cpu64(&e, offsetof(struct cpu, cur_block_start), start);
-    emit_add_cpu64(&e, offsetof(struct cpu, icount), n);
-    struct slow_path slow[SLOW_MAX];
-    unsigned nslow = 0;
     struct tmpl_flags flags = {-1, 0};   /* nothing known at the block's start */
-    int may_dirty = 0;    /* something in the block may store into decoded code */
     for (uint32_t k = 0; k < n; k++) {
         const struct insn *i = &insns[k];
         uint64_t next = rip + i->len;
@@ -102,33 +92,74 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
             if (!dead && !tier2_flags_neutral(&insns[j]))
                 break;
         }
-        int inlined = k < n - 1 ? tier2_inline(&e, i, rip, &slow[nslow], &flags, dead)
-                                : tier2_inline_end(&e, i, rip, next, &slow[nslow], &flags);
+        struct slow_path *sp = &slow[*nslow];
+        int inlined = k < n - 1 ? tier2_inline(e, i, rip, sp, &flags, dead)
+                                : tier2_inline_end(e, i, rip, next, sp, &flags);
         if (inlined) {
-            if (slow[nslow].jcc[0]) {
-                may_dirty |= slow[nslow].writes;
-                nslow++;
+            if (sp->jcc[0]) {
+                *may_dirty |= sp->writes;
+                (*nslow)++;
             }
             rip = next;
             continue;
         }
         /* What run_block does per instruction: the address for fault reports, and for the
          * last one the next rip. */
-        tier2_gprs_flush(&e);   /* the handler works on struct cpu */
-        emit_store_cpu64(&e, offsetof(struct cpu, insn_rip), rip);
+        tier2_gprs_flush(e);   /* the handler works on struct cpu */
+        emit_store_cpu64(e, offsetof(struct cpu, insn_rip), rip);
         if (k == n - 1)
-            emit_store_cpu64(&e, offsetof(struct cpu, rip), next);
-        emit_call2(&e, (const void *)i->fn, (uintptr_t)i);
-        tier2_gprs_forget(&e);
+            emit_store_cpu64(e, offsetof(struct cpu, rip), next);
+        emit_call2(e, (const void *)i->fn, (uintptr_t)i);
+        tier2_gprs_forget(e);
         flags = (struct tmpl_flags){-1, 0};   /* a handler may have written them */
-        may_dirty = 1;
+        *may_dirty = 1;
         rip = next;
     }
+    tier2_gprs_flush(e);   /* the loop and the next block read struct cpu */
+}
+
+int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
+                    const struct insn *insns, uint32_t n, struct tier2_block *out)
+{
+    if (!tc->base && cache_map(tc) != 0)
+        return -1;
+    uint8_t *code = tc->base + tc->used;
+    struct gpr_cache gprs;
+    tier2_gprs_init(&gprs);
+    struct emit e = {code, tc->base + tc->size, 0, &gprs};
+    emit_prologue(&e);
+    emit_load_r12_cpu(&e, offsetof(struct cpu, mem));  /* the same for every block it chains to */
+    uint8_t *body = e.p;
+    /* What the loop does before run_block: which block runs, its instructions counted. */
+    emit_store_cpu64(&e, offsetof(struct cpu, cur_block_start), start);
+    emit_add_cpu64(&e, offsetof(struct cpu, icount), n);
+    /* Two slow paths per instruction at most: one in each body. */
+    struct slow_path slow[2 * SLOW_MAX];
+    unsigned nslow = 0;
+    int may_dirty = 0;
+    /* Blocks with several [rsp + d] accesses get two bodies: one for when those all fall in
+     * one page in the TLB (checked once here), one for the rest. */
+    int32_t lo, hi;
+    int write;
+    uint8_t *to_end = NULL;
+    if (tier2_stack_window(insns, n, &lo, &hi, &write) >= tier2_window_min && (int64_t)hi - lo <= (int64_t)GUEST_PAGE_SIZE) {
+        uint8_t *fail[2];
+        tier2_open_window(&e, lo, hi, write, fail);
+        emit_body(&e, start, insns, n, slow, &nslow, &may_dirty);
+        emit_u8(&e, 0xe9);                                    /* jmp end */
+        to_end = e.p;
+        emit_u32(&e, 0);
+        for (int k = 0; k < 2 && !e.overflow; k++)
+            emit_patch_rel32(fail[k], e.p);
+        tier2_gprs_init(&gprs);   /* RSP was loaded clean: memory still has everything */
+    }
+    emit_body(&e, start, insns, n, slow, &nslow, &may_dirty);
+    if (to_end && !e.overflow)
+        emit_patch_rel32(to_end, e.p);
     /* What the loop checks after each block before going on. A stop (SYSCALL) and a block
      * hook zero icount_limit (cpu_set_hooks, cpu_stop_at_block_end), so one compare covers
      * them and the budget; only a store can make code dirty: a template's fast path never
      * does (tlb_w holds no page with decoded code), its slow path or a handler may. */
-    tier2_gprs_flush(&e);   /* the loop and the next block read struct cpu */
     uint8_t *to_exit[2] = {NULL, NULL};
     emit_load_rax_cpu(&e, offsetof(struct cpu, icount));
     emit_cmp_rax_cpu(&e, offsetof(struct cpu, icount_limit));

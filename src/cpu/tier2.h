@@ -44,6 +44,10 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
  * is to_start. Links are guarded by that compare, so a stale one is never wrong. */
 void tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
                 const struct tier2_block *to);
+/* How many [rsp + d] accesses a block needs before it gets a stack-window body (tier2.c;
+ * default 2). goemu-oracle sets 1 so that its one-instruction cases run windowed code too. */
+extern unsigned tier2_window_min;
+
 /* Describes every translation made from now on to f, one line each in perf's JIT map format
  * (tools/perf/Documentation/jit-interface.txt: "START SIZE NAME", hex), so `perf report`
  * names translated code by guest block: "goemu:ADDR SYMBOL+OFF". NULL stops it. The host

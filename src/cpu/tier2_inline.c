@@ -123,6 +123,7 @@ void tier2_gprs_init(struct gpr_cache *gc)
     memset(gc->slot_of, -1, sizeof gc->slot_of);
     memset(gc->guest, GPRC_FREE, sizeof gc->guest);
     gc->dirty = gc->victim = 0;
+    gc->win = 0;
 }
 
 void tier2_gprs_flush(struct emit *e)
@@ -134,7 +135,7 @@ void tier2_gprs_flush(struct emit *e)
 void tier2_gprs_forget(struct emit *e)
 {
     if (e->gprs)
-        tier2_gprs_init(e->gprs);
+        tier2_gprs_init(e->gprs);   /* the window closes too: a handler may change RSP */
 }
 
 /* The guest register at off in struct cpu, or -1 for any other field (gpr[REG_NONE], which
@@ -183,6 +184,8 @@ static void st_cpu(struct emit *e, unsigned bytes, unsigned reg, uint32_t off)
         return;
     }
     int s = e->gprs->slot_of[g];
+    if (g == RSP)
+        e->gprs->win = 0;
     if (byte || bytes < 8) {
         if (s >= 0) {
             gc_writeback(e, s);
@@ -330,10 +333,112 @@ static void emit_tlb_lookup(struct emit *e, uint32_t tlb_off, unsigned size, str
 static int emit_mem_operand(struct emit *e, const struct insn *i, unsigned size, int write,
                             struct slow_path *sp)
 {
+    struct gpr_cache *gc = e->gprs;
+    if (gc && gc->win && (!write || gc->win_write) && i->m_base == RSP &&
+        i->m_index == REG_NONE && i->m_seg == SEG_NONE && !(i->prefix & PFX_ADDR32) &&
+        i->disp >= gc->win_lo && i->disp + (int64_t)size <= gc->win_hi) {
+        /* In the stack window: lea rsi, [rsp' + disp]; add rsi, [host rsp] (the addend).
+         * Cannot miss, so no slow path. */
+        unsigned h = gc_host(e, RSP);
+        emit_bytes(e, (uint8_t[]){(uint8_t)(0x48 | (h >= 8)), 0x8d, (uint8_t)(0xb0 | (h & 7))}, 3);
+        emit_u32(e, (uint32_t)(int32_t)i->disp);
+        emit_bytes(e, "\x48\x03\x34\x24", 4);
+        return 1;
+    }
     if (!emit_ea(e, i))
         return 0;
     emit_tlb_lookup(e, write ? offsetof(struct mem, tlb_w) : offsetof(struct mem, tlb_r), size, sp);
     return 1;
+}
+
+/* ---- the stack window ------------------------------------------------------------------
+ * Go's code is mostly [rsp + d] loads and stores of spilled values. A block checks once that
+ * the range its [rsp + d] accesses span is one page in the TLB, and then each access is one
+ * LEA and one ADD. The page cannot leave the TLB within the block: only syscalls unmap or
+ * reprotect, and a page holding decoded code is never in tlb_w. */
+
+/* The bytes and direction of i's memory operand when it is [rsp + disp]; 0 otherwise. */
+static unsigned rsp_access(const struct insn *i, int *write)
+{
+    int mem = -1;
+    for (int k = 0; k < i->nops && k < INSN_MAX_OPS; k++)
+        if (i->kind[k] == OK_MEM)
+            mem = k;
+    if (mem < 0 || i->m_base != RSP || i->m_index != REG_NONE || i->m_seg != SEG_NONE ||
+        (i->prefix & PFX_ADDR32) || i->disp != (int32_t)i->disp || i->fn == op_lea64 ||
+        i->fn == op_lea)
+        return 0;
+    *write = mem == 0;   /* the destination; a read-modify-write counts as a write */
+    return i->size[mem] <= 16 ? i->size[mem] : 0;
+}
+
+/* Whether i may write RSP (which ends the window's analysis; the templates close it too). */
+static int may_write_rsp(const struct insn *i)
+{
+    op_fn *fn = i->fn;
+    if (fn == op_push_r64 || fn == op_pop_r64 || fn == op_call_rel || fn == op_call_r ||
+        fn == op_ret)
+        return 1;
+    if (i->nops >= 1 && i->kind[0] == OK_REG && i->reg[0] == RSP)
+        return 1;
+    /* Templates are known not to write anything else implicitly; a handler might */
+    unsigned op, w;
+    struct inline_alu a;
+    int is_cmov;
+    return !(fn == op_nop || fn == op_mov_r64_r64 || fn == op_mov_r32_r32 || fn == op_mov_r64_imm ||
+             fn == op_mov_r32_imm || fn == op_mov_r64_m || fn == op_mov_r32_m ||
+             fn == op_mov_m_r64 || fn == op_mov_m_r32 || fn == op_mov_m_imm ||
+             fn == op_mov_r64_bd || fn == op_mov_bd_r64 || fn == op_lea64 || fn == op_lea ||
+             fn == op_movzx_r_m8 || fn == op_movzx || fn == op_movsx || fn == op_mov_generic ||
+             fn == op_movsd_load || fn == op_movsd_store || alu_inline_form(fn, &a) ||
+             shift_inline_form(fn, &op, &w) || cond_inline_form(fn, &is_cmov) >= 0 ||
+             jcc_inline_cond(fn) >= 0);
+}
+
+unsigned tier2_stack_window(const struct insn *insns, uint32_t n, int32_t *lo, int32_t *hi,
+                            int *write)
+{
+    unsigned count = 0;
+    *lo = INT32_MAX, *hi = INT32_MIN, *write = 0;
+    for (uint32_t k = 0; k < n && !may_write_rsp(&insns[k]); k++) {
+        int w;
+        unsigned size = rsp_access(&insns[k], &w);
+        if (!size)
+            continue;
+        int32_t d = (int32_t)insns[k].disp;
+        if (d < *lo)
+            *lo = d;
+        if (d + (int32_t)size > *hi)
+            *hi = d + (int32_t)size;
+        *write |= w;
+        count++;
+    }
+    return count;
+}
+
+void tier2_open_window(struct emit *e, int32_t lo, int32_t hi, int write, uint8_t *fail[2])
+{
+    unsigned h = gc_host(e, RSP);
+    uint8_t rex = (uint8_t)(0x48 | (h >= 8)), rm = (uint8_t)(h & 7);
+    emit_bytes(e, (uint8_t[]){rex, 0x8d, (uint8_t)(0x88 | rm)}, 3);   /* lea rcx, [rsp' + lo] */
+    emit_u32(e, (uint32_t)lo);
+    emit_bytes(e, (uint8_t[]){rex, 0x8d, (uint8_t)(0x90 | rm)}, 3);   /* lea rdx, [rsp' + hi-1] */
+    emit_u32(e, (uint32_t)(hi - 1));
+    emit_bytes(e, "\x48\xc1\xe9\x0c\x48\xc1\xea\x0c\x48\x39\xd1", 11);  /* shr; shr; cmp */
+    fail[0] = emit_jcc_fwd(e, 0x85);                            /* two pages */
+    uint32_t off = write ? offsetof(struct mem, tlb_w) : offsetof(struct mem, tlb_r);
+    emit_bytes(e, "\x89\xca\x81\xe2", 4);                   /* mov edx, ecx; and edx, */
+    emit_u32(e, TLB_SIZE - 1);
+    emit_bytes(e, "\xc1\xe2\x04\x49\x3b\x8c\x14", 7);      /* shl edx, 4; cmp rcx, [r12+rdx+ */
+    emit_u32(e, off + (uint32_t)offsetof(struct tlb_entry, tag));
+    fail[1] = emit_jcc_fwd(e, 0x85);                            /* not in the TLB */
+    emit_bytes(e, "\x49\x8b\x94\x14", 4);                   /* mov rdx, [r12 + rdx + addend] */
+    emit_u32(e, off + (uint32_t)offsetof(struct tlb_entry, addend));
+    emit_bytes(e, "\x48\x89\x14\x24", 4);                   /* mov [rsp], rdx */
+    e->gprs->win = 1;
+    e->gprs->win_write = (uint8_t)write;
+    e->gprs->win_lo = lo;
+    e->gprs->win_hi = hi;
 }
 
 /* ---- MOV, LEA, MOVZX --------------------------------------------------------------------- */

@@ -17,10 +17,24 @@ struct gpr_cache {
     uint8_t guest[GPRC_SLOTS];   /* slot -> guest register, GPRC_FREE when unused */
     uint8_t dirty;            /* slots whose host register differs from struct cpu */
     uint8_t victim;           /* the next slot to evict when all are taken */
+    /* The stack window (tier2.c): while set, [rsp + d] with win_lo <= d, d + size <= win_hi
+     * lies in one page known to be in the TLB (tlb_w when win_write) and whose addend is at
+     * [host rsp]. Writing RSP or calling a handler closes it. */
+    uint8_t win, win_write;
+    int32_t win_lo, win_hi;
 };
 #define GPRC_FREE 0xff
 
 void tier2_gprs_init(struct gpr_cache *gc);
+
+/* The stack window of a block: the range of [rsp + d] its instructions access before anything
+ * may change RSP. Returns the number of such accesses. */
+unsigned tier2_stack_window(const struct insn *insns, uint32_t n, int32_t *lo, int32_t *hi,
+                            int *write);
+/* Checks at run time that [rsp + lo, rsp + hi) is one page in the TLB (tlb_w when write) and
+ * puts its addend at [host rsp]; when not, jumps through the two rel32s in fail (the caller
+ * patches them). Opens the window for the templates that follow. */
+void tier2_open_window(struct emit *e, int32_t lo, int32_t hi, int write, uint8_t *fail[2]);
 /* Writes every changed cached register back to struct cpu (host code, no flags touched). */
 void tier2_gprs_flush(struct emit *e);
 /* Forgets every cached register (after a handler, which may change any in struct cpu). */

@@ -11,6 +11,7 @@
 #include "cpu/decode.h"
 #include "cpu/exec.h"
 #include "cpu/flags.h"
+#include "cpu/tier2.h"
 #include "cpu/access.h"
 #include "mem/uaccess.h"
 #include "oracle/oracle.h"
@@ -36,6 +37,7 @@ int guest_init(enum cpu_vendor vendor, enum cpu_tier tier)
     static uint8_t ro[4096];
     guest_vendor = vendor;
     guest_tier = tier;
+    tier2_window_min = 1;   /* a case's one [rsp + d] access runs in a stack window */
     struct mem *m = &guest_mem;
     if (mem_init(m) != 0)
         return -1;
