@@ -3,6 +3,7 @@
  * lazy flags and edit the bit; ZF is preserved as the SDM requires and the undefined OF/SF/AF/PF
  * keep their old values. */
 #include "operand.h"
+#include "ops_inline.h"
 #include "ops_sel.h"
 
 enum bit_op { BIT_TEST, BIT_SET, BIT_RESET, BIT_COMPLEMENT };
@@ -81,7 +82,7 @@ BIT_DEFINE(btc, BIT_COMPLEMENT)
  * (a 32-bit destination keeps its upper half too), and Go's bits.Len/TrailingZeros code relies
  * only on ZF. The other flags are undefined; CC_LOGIC on the source gives ZF = (src == 0). */
 
-static void op_bsf(struct cpu *c, const struct insn *i)
+void op_bsf(struct cpu *c, const struct insn *i)
 {
     unsigned size = i->size[0];
     uint64_t s = op_get(c, i, 1);
@@ -90,7 +91,7 @@ static void op_bsf(struct cpu *c, const struct insn *i)
     flags_set(c, CC_LOGIC, size, s, 0, 0);
 }
 
-static void op_bsr(struct cpu *c, const struct insn *i)
+void op_bsr(struct cpu *c, const struct insn *i)
 {
     unsigned size = i->size[0];
     uint64_t s = op_get(c, i, 1);

@@ -24,6 +24,9 @@ op_fn op_inc_gen, op_dec_gen;
 /* ops_system.c: NOP and PAUSE. */
 op_fn op_nop;
 
+/* ops_bits.c: BSF/BSR r, r/m (the destination kept when the source is 0; CC_LOGIC on it). */
+op_fn op_bsf, op_bsr;
+
 /* ops_muldiv.c: IMUL r, r/m and IMUL r, r, imm at 32/64 bits (flags.h CC_MUL). */
 op_fn op_imul_rr32, op_imul_rr64, op_imul_rri32, op_imul_rri64;
 

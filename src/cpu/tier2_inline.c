@@ -970,6 +970,32 @@ static int neg_template(struct emit *e, const struct insn *i, struct tmpl_flags 
     return 1;
 }
 
+/* BSF/BSR r32/r64, r32/r64: the host's, with the old destination put back (CMOVZ, all 64
+ * bits) when the source is 0, as op_bsf leaves it; flags recorded as CC_LOGIC on the source
+ * (only ZF is defined, and it is the host's). */
+static int bitscan_template(struct emit *e, const struct insn *i, struct tmpl_flags *f, int dead)
+{
+    if ((i->fn != op_bsf && i->fn != op_bsr) || i->kind[1] != OK_REG || i->size[0] < 4)
+        return 0;
+    unsigned w = i->size[0];
+    ld_cpu(e, 8, H_RDX, GPR(i->reg[0]));
+    ld_cpu(e, w, H_RCX, GPR(i->reg[1]));
+    emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0x0f, i->fn == op_bsf ? 0xbc : 0xbd, 0xc1}, 4);
+    emit_bytes(e, "\x48\x0f\x44\xc2", 4);                    /* cmovz rax, rdx */
+    st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
+    if (!dead) {
+        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_res));
+        st_cpu_imm(e, CPU_FIELD(cc_a), 0);
+        st_cpu_imm(e, CPU_FIELD(cc_b), 0);
+        f->cc = (int32_t)CC_OP(CC_LOGIC, width_log2(w));
+        emit_bytes(e, "\xc7\x83", 2);                         /* mov dword [rbx + cc_op], */
+        emit_u32(e, CPU_FIELD(cc_op));
+        emit_u32(e, (uint32_t)f->cc);
+    }
+    f->live = 0;
+    return 1;
+}
+
 /* LEA r32 (the 64-bit sum, truncated), NOT r32/r64, MOVSX r32/r64 from a register: no flags. */
 static int misc_template(struct emit *e, const struct insn *i)
 {
@@ -1121,6 +1147,7 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
     } else {
         done = incdec_template(e, i, f, flags_dead) || shift_template(e, i, f, flags_dead) ||
                neg_template(e, i, f, flags_dead) || imul_template(e, i, f, flags_dead) ||
+               bitscan_template(e, i, f, flags_dead) ||
                incdec_mem_template(e, i, sp, f, flags_dead) ||
                cond_template(e, i, f) || misc_template(e, i) || sse_template(e, i, sp, f);
     }
