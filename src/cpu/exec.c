@@ -330,8 +330,10 @@ static void link_blocks(struct block *prev, struct block *b)
 {
     if (prev->link_next >= 2 || prev->linked[0] == b->start)
         return;
-    unsigned k = prev->link_next++;
-    tier2_link(&prev->t2, k, b->start, &b->t2);
+    unsigned k = prev->link_next;
+    if (tier2_link(&prev->t2, k, b->start, &b->t2))
+        return;   /* a known successor's own jump: no compare exit used */
+    prev->link_next++;
     prev->linked[k] = b->start;
 }
 

@@ -78,7 +78,8 @@ static void describe(const uint8_t *code, size_t size, uint64_t start)
  * cached register written back. Collects the slow paths; *may_dirty: something may have
  * stored into decoded code. */
 static void emit_body(struct emit *e, uint64_t start, const struct insn *insns, uint32_t n,
-                      struct slow_path *slow, unsigned *nslow, int *may_dirty)
+                      struct slow_path *slow, unsigned *nslow, int *may_dirty, int *calls,
+                      struct tier2_end *end)
 {
     uint64_t rip = start;
     struct tmpl_flags flags = {-1, 0};   /* nothing known at the block's start */
@@ -94,7 +95,7 @@ static void emit_body(struct emit *e, uint64_t start, const struct insn *insns, 
         }
         struct slow_path *sp = &slow[*nslow];
         int inlined = k < n - 1 ? tier2_inline(e, i, rip, sp, &flags, dead)
-                                : tier2_inline_end(e, i, rip, next, sp, &flags);
+                                : tier2_inline_end(e, i, rip, next, sp, &flags, end);
         if (inlined) {
             if (sp->jcc[0]) {
                 *may_dirty |= sp->writes;
@@ -112,10 +113,114 @@ static void emit_body(struct emit *e, uint64_t start, const struct insn *insns, 
         emit_call2(e, (const void *)i->fn, (uintptr_t)i);
         tier2_gprs_forget(e);
         flags = (struct tmpl_flags){-1, 0};   /* a handler may have written them */
-        *may_dirty = 1;
+        *may_dirty = *calls = 1;
+        if (k == n - 1)
+            *end = (struct tier2_end){0, -1, {0, 0}};
         rip = next;
     }
     tier2_gprs_flush(e);   /* the loop and the next block read struct cpu */
+}
+
+/* Fills n bytes with the recommended multi-byte NOPs (SDM Vol. 2B, NOP). */
+static void fill_nops(uint8_t *p, size_t n)
+{
+    static const uint8_t nop9[9] = {0x66, 0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0};
+    static const uint8_t nop8[8] = {0x0f, 0x1f, 0x84, 0, 0, 0, 0, 0};
+    while (n >= 9)
+        memcpy(p, nop9, 9), p += 9, n -= 9;
+    if (n == 8)
+        memcpy(p, nop8, 8), n = 0;
+    for (; n >= 2; n -= 2)
+        *p++ = 0x66, *p++ = 0x90;
+    if (n)
+        *p = 0x90;
+}
+
+struct exits {
+    uint8_t *to_exit[16];     /* jumps to the common exit */
+    unsigned n;
+    unsigned njump;           /* direct sites used in out->jump */
+};
+
+static void to_exit(struct emit *e, struct exits *x, uint8_t *rel)
+{
+    if (rel && x->n < 16)
+        x->to_exit[x->n++] = rel;
+}
+
+/* What the loop checks after each block before going on. A stop (SYSCALL) and a block hook
+ * zero icount_limit (cpu_set_hooks, cpu_stop_at_block_end), so one compare covers them and
+ * the budget; only a store can make code dirty: a template's fast path never does (tlb_w
+ * holds no page with decoded code), its slow path or a handler may. Jumps to fail when the
+ * loop must see the block. */
+static void emit_checks(struct emit *e, int may_dirty, uint8_t **fail0, uint8_t **fail1)
+{
+    emit_load_rax_cpu(e, offsetof(struct cpu, icount));
+    emit_cmp_rax_cpu(e, offsetof(struct cpu, icount_limit));
+    *fail0 = emit_jcc_fwd(e, 0x83);
+    *fail1 = NULL;
+    if (may_dirty) {
+        emit_load_rax_cpu(e, offsetof(struct cpu, mem));
+        emit_test_rax32(e, offsetof(struct mem, code_dirty));
+        *fail1 = emit_jcc_fwd(e, 0x85);
+    }
+}
+
+/* One known successor: the checks, a JMP rel32 linking patches to its body, and the way to
+ * the loop, which stores rip first. */
+static void emit_direct_exit(struct emit *e, struct exits *x, struct tier2_block *out,
+                             uint64_t rip, int may_dirty)
+{
+    uint8_t *f0, *f1;
+    emit_checks(e, may_dirty, &f0, &f1);
+    emit_u8(e, 0xe9);
+    uint8_t *site = e->p;
+    emit_u32(e, 0);
+    if (e->overflow)
+        return;
+    emit_patch_rel32(site, e->p);   /* not linked yet: on to the loop */
+    emit_patch_rel32(f0, e->p);
+    if (f1)
+        emit_patch_rel32(f1, e->p);
+    emit_store_cpu64(e, offsetof(struct cpu, rip), rip);
+    emit_u8(e, 0xe9);
+    to_exit(e, x, e->p);
+    emit_u32(e, 0);
+    if (x->njump < 4)
+        out->jump[x->njump++] = (struct tier2_site){site, rip, 0};
+}
+
+/* The end of one body, after its last instruction: by known successors, or by comparing
+ * c->rip with two linked starts. */
+static void emit_end(struct emit *e, struct exits *x, struct tier2_block *out, unsigned body,
+                     const struct tier2_end *end, int may_dirty)
+{
+    if (end->direct == 2) {
+        uint8_t *taken = emit_jcc_fwd(e, (uint8_t)(0x80 + end->cond));
+        emit_direct_exit(e, x, out, end->rip[0], may_dirty);
+        if (taken && !e->overflow)
+            emit_patch_rel32(taken, e->p);
+        emit_direct_exit(e, x, out, end->rip[1], may_dirty);
+        return;
+    }
+    if (end->direct == 1) {
+        emit_direct_exit(e, x, out, end->rip[0], may_dirty);
+        return;
+    }
+    uint8_t *f0, *f1;
+    emit_checks(e, may_dirty, &f0, &f1);
+    to_exit(e, x, f0);
+    to_exit(e, x, f1);
+    emit_load_rax_cpu(e, offsetof(struct cpu, rip));
+    for (int k = 0; k < 2; k++) {
+        uint8_t *l = emit_link(e);
+        out->link[body][k] = l;
+        if (l)
+            to_exit(e, x, l + LINK_REL);
+    }
+    emit_u8(e, 0xe9);
+    to_exit(e, x, e->p);
+    emit_u32(e, 0);
 }
 
 int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
@@ -127,50 +232,41 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     struct gpr_cache gprs;
     tier2_gprs_init(&gprs);
     struct emit e = {code, tc->base + tc->size, 0, &gprs};
+    *out = (struct tier2_block){0};
+    struct exits x = {{0}, 0, 0};
     emit_prologue(&e);
     emit_load_r12_cpu(&e, offsetof(struct cpu, mem));  /* the same for every block it chains to */
     uint8_t *body = e.p;
-    /* What the loop does before run_block: which block runs, its instructions counted. */
+    /* What the loop does before run_block: which block runs (for a fault report: made NOPs
+     * below when nothing in the block can fault), its instructions counted. */
+    uint8_t *block_start = e.p;
     emit_store_cpu64(&e, offsetof(struct cpu, cur_block_start), start);
+    size_t block_start_len = (size_t)(e.p - block_start);
     emit_add_cpu64(&e, offsetof(struct cpu, icount), n);
     /* Two slow paths per instruction at most: one in each body. */
     struct slow_path slow[2 * SLOW_MAX];
     unsigned nslow = 0;
-    int may_dirty = 0;
+    int may_dirty = 0, calls = 0;
+    struct tier2_end end;
     /* Blocks with several [rsp + d] accesses get two bodies: one for when those all fall in
      * one page in the TLB (checked once here), one for the rest. */
     int32_t lo, hi;
     int write;
-    uint8_t *to_end = NULL;
-    if (tier2_stack_window(insns, n, &lo, &hi, &write) >= tier2_window_min && (int64_t)hi - lo <= (int64_t)GUEST_PAGE_SIZE) {
+    if (tier2_stack_window(insns, n, &lo, &hi, &write) >= tier2_window_min &&
+        (int64_t)hi - lo <= (int64_t)GUEST_PAGE_SIZE) {
         uint8_t *fail[2];
         tier2_open_window(&e, lo, hi, write, fail);
-        emit_body(&e, start, insns, n, slow, &nslow, &may_dirty);
-        emit_u8(&e, 0xe9);                                    /* jmp end */
-        to_end = e.p;
-        emit_u32(&e, 0);
+        int dirty = 0;
+        emit_body(&e, start, insns, n, slow, &nslow, &dirty, &calls, &end);
+        emit_end(&e, &x, out, 0, &end, dirty);
+        may_dirty |= dirty;
         for (int k = 0; k < 2 && !e.overflow; k++)
             emit_patch_rel32(fail[k], e.p);
         tier2_gprs_init(&gprs);   /* RSP was loaded clean: memory still has everything */
     }
-    emit_body(&e, start, insns, n, slow, &nslow, &may_dirty);
-    if (to_end && !e.overflow)
-        emit_patch_rel32(to_end, e.p);
-    /* What the loop checks after each block before going on. A stop (SYSCALL) and a block
-     * hook zero icount_limit (cpu_set_hooks, cpu_stop_at_block_end), so one compare covers
-     * them and the budget; only a store can make code dirty: a template's fast path never
-     * does (tlb_w holds no page with decoded code), its slow path or a handler may. */
-    uint8_t *to_exit[2] = {NULL, NULL};
-    emit_load_rax_cpu(&e, offsetof(struct cpu, icount));
-    emit_cmp_rax_cpu(&e, offsetof(struct cpu, icount_limit));
-    to_exit[0] = emit_jcc_fwd(&e, 0x83);
-    if (may_dirty) {
-        emit_load_rax_cpu(&e, offsetof(struct cpu, mem));
-        emit_test_rax32(&e, offsetof(struct mem, code_dirty));
-        to_exit[1] = emit_jcc_fwd(&e, 0x85);
-    }
-    emit_load_rax_cpu(&e, offsetof(struct cpu, rip));
-    uint8_t *link0 = emit_link(&e), *link1 = emit_link(&e);
+    int dirty = 0;
+    emit_body(&e, start, insns, n, slow, &nslow, &dirty, &calls, &end);
+    emit_end(&e, &x, out, 1, &end, dirty);
     uint8_t *exit = e.p;
     emit_bytes(&e, "\x48\xb8", 2);   /* mov rax, self; mov [rbx + tier2_exit], rax */
     emit_u64(&e, (uintptr_t)self);
@@ -178,26 +274,43 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     emit_epilogue(&e);
     for (unsigned k = 0; k < nslow && !e.overflow; k++)
         tier2_emit_slow_path(&e, &slow[k]);
-    if (e.overflow)
+    if (e.overflow || x.n == 16)
         return -1;
-    for (int k = 0; k < 2; k++)
-        if (to_exit[k])
-            emit_patch_rel32(to_exit[k], exit);
-    emit_patch_rel32(link0 + LINK_REL, exit);
-    emit_patch_rel32(link1 + LINK_REL, exit);
+    for (unsigned k = 0; k < x.n; k++)
+        emit_patch_rel32(x.to_exit[k], exit);
+    if (!nslow && !calls)   /* nothing can fault: no fault report needs the block's start */
+        fill_nops(block_start, block_start_len);
     if (perf_map)
         describe(code, (size_t)(e.p - code), start);
     tc->used = (size_t)(e.p - tc->base + 15) & ~(size_t)15;
-    *out = (struct tier2_block){(tier2_fn *)(void *)code, body, {link0, link1}};
+    out->entry = (tier2_fn *)(void *)code;
+    out->body = body;
     return 0;
 }
 
-void tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
-                const struct tier2_block *to)
+int tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
+               const struct tier2_block *to)
 {
-    uint8_t *at = from->link[k & 1];
-    memcpy(at + LINK_START, &to_start, 8);
-    emit_patch_rel32(at + LINK_REL, to->body);
+    int known = 0;
+    for (int j = 0; j < 4; j++) {
+        struct tier2_site *s = &from->jump[j];
+        if (!s->at || s->rip != to_start)
+            continue;
+        known = 1;
+        if (!s->linked)
+            emit_patch_rel32(s->at, to->body);
+        s->linked = 1;
+    }
+    if (known)
+        return 1;
+    for (int b = 0; b < 2; b++) {
+        uint8_t *at = from->link[b][k & 1];
+        if (!at)
+            continue;
+        memcpy(at + LINK_START, &to_start, 8);
+        emit_patch_rel32(at + LINK_REL, to->body);
+    }
+    return 0;
 }
 
 void tier2_reset(struct tier2_cache *tc)

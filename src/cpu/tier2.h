@@ -25,7 +25,16 @@ typedef void tier2_fn(struct cpu *c);
 struct tier2_block {
     tier2_fn *entry;     /* called by the loop */
     uint8_t *body;       /* where a linked predecessor jumps in */
-    uint8_t *link[2];    /* patchable exits: "if next rip == start, jump to body" */
+    /* A block whose successors are known (a Jcc, JMP or CALL rel last) has a JMP rel32 per
+     * successor and body (a block can have two bodies, tier2.c): patched to the successor's
+     * body once linked. Any other block has patchable compares "if next rip == start, jump
+     * to body", two per body (link[body][k]). */
+    struct tier2_site {
+        uint8_t *at;     /* the rel32, NULL when unused */
+        uint64_t rip;    /* the successor it goes to */
+        uint8_t linked;
+    } jump[4];
+    uint8_t *link[2][2];
 };
 
 /* The bounded code cache of one address space: host code for its translated blocks. */
@@ -40,10 +49,12 @@ struct tier2_cache {
  * cannot be had. insns must stay valid as long as the translation. */
 int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
                     const struct insn *insns, uint32_t n, struct tier2_block *out);
-/* Makes exit k of from jump straight into to (whose guest start is to_start) when the next rip
- * is to_start. Links are guarded by that compare, so a stale one is never wrong. */
-void tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
-                const struct tier2_block *to);
+/* Makes from jump straight into to (whose guest start is to_start) where it goes to
+ * to_start: its known successor's JMP when it has one for to_start (returns 1, also when it
+ * was linked already), else its compare exit k (returns 0; guarded by the compare, so a stale
+ * link is never wrong). */
+int tier2_link(struct tier2_block *from, unsigned k, uint64_t to_start,
+               const struct tier2_block *to);
 /* How many [rsp + d] accesses a block needs before it gets a stack-window body (tier2.c;
  * default 2). goemu-oracle sets 1 so that its one-instruction cases run windowed code too. */
 extern unsigned tier2_window_min;

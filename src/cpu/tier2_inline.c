@@ -1162,22 +1162,19 @@ int tier2_inline(struct emit *e, const struct insn *i, uint64_t rip, struct slow
 /* ---- the block's last instruction ----------------------------------------------------------- */
 
 int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_t next,
-                     struct slow_path *sp, const struct tmpl_flags *f)
+                     struct slow_path *sp, const struct tmpl_flags *f, struct tier2_end *end)
 {
     *sp = (struct slow_path){{NULL, NULL, NULL}, NULL, i, rip, 0};
+    *end = (struct tier2_end){0, -1, {0, 0}};
     op_fn *fn = i->fn;
     int cond = jcc_inline_cond(fn);
     if (cond >= 0) {
         if (!want_flags(e, f))
             return 0;
-        /* rip = cond ? target : next; movs and cmov leave the flags alone. */
-        mov_imm(e, H_RAX, next);
-        mov_imm(e, H_RCX, (uint64_t)i->imm);
-        emit_bytes(e, (uint8_t[]){0x48, 0x0f, (uint8_t)(0x40 + cond), 0xc1}, 4);  /* cmovcc */
-        st_cpu(e, 8, H_RAX, CPU_FIELD(rip));
+        /* tier2.c branches on the host flags after the registers are written back (MOVs) */
+        *end = (struct tier2_end){2, cond, {next, (uint64_t)i->imm}};
     } else if (fn == op_jmp_rel) {
-        mov_imm(e, H_RAX, (uint64_t)i->imm);
-        st_cpu(e, 8, H_RAX, CPU_FIELD(rip));
+        *end = (struct tier2_end){1, -1, {(uint64_t)i->imm, 0}};
     } else if (fn == op_call_rel) {
         /* The handler, on the slow path, pushes c->rip: the next instruction. */
         emit_store_cpu64(e, CPU_FIELD(rip), next);
@@ -1187,8 +1184,7 @@ int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_
         mov_imm(e, H_RCX, next);
         st_host(e, 8, H_RCX);
         st_cpu(e, 8, H_RAX, GPR(RSP));
-        mov_imm(e, H_RAX, (uint64_t)i->imm);
-        st_cpu(e, 8, H_RAX, CPU_FIELD(rip));
+        *end = (struct tier2_end){1, -1, {(uint64_t)i->imm, 0}};   /* the slow path's too */
     } else if (fn == op_call_r) {
         /* The target is read before RSP changes (CALL RSP); a non-canonical one is the
          * handler's to fault on, checked after the lookup so the slow path sees one state. */

@@ -78,11 +78,21 @@ int tier2_kills_flags(const struct insn *i);
  * shift by CL, which may or may not write them): flags dead after it are dead before it. */
 int tier2_flags_neutral(const struct insn *i);
 
+/* Where a block goes after its last instruction. */
+struct tier2_end {
+    int direct;               /* successors known at translation time: 0 (c->rip holds the
+                                 next rip), 1 (rip[0]) or 2 (a Jcc: see cond) */
+    int cond;                 /* direct == 2: the host flags are ready; cond (enum cond)
+                                 taken goes to rip[1], else rip[0] */
+    uint64_t rip[2];
+};
+
 /* The block's last instruction (at rip; next follows it) inline: Jcc from known flags, JMP
- * rel, CALL rel32, RET. Sets c->rip as the handler would. Returns 0, having written nothing,
- * when there is no template. */
+ * rel, CALL rel32 or r64, RET. Fills *end: JMP/CALL rel and Jcc leave c->rip to the block's
+ * exit (it stores the successor's address only when returning to the loop), the others set
+ * it as the handler would. Returns 0, having written nothing, when there is no template. */
 int tier2_inline_end(struct emit *e, const struct insn *i, uint64_t rip, uint64_t next,
-                     struct slow_path *sp, const struct tmpl_flags *f);
+                     struct slow_path *sp, const struct tmpl_flags *f, struct tier2_end *end);
 
 /* The out-of-line half of sp: insn_rip, the handler, back to the fast path's end. */
 void tier2_emit_slow_path(struct emit *e, const struct slow_path *sp);
