@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Rebuilds the test binaries testdata/bin/<go version>/<program> for every Go release
-# available here, plus the benchmark binaries bench/bin/<program> and the syscall probe
-# testdata/probe/bin/probe (newest release only), reproducibly: static, GOAMD64=v1, -trimpath,
-# no VCS stamp, empty build ID.
+# available here, plus the benchmark binaries bench/bin/<program>, the syscall probe
+# testdata/probe/bin/probe and the guest-abuse suite testdata/abuse/bin/abuse (newest release
+# only), reproducibly: static, GOAMD64=v1, -trimpath, no VCS stamp, empty build ID.
 #
 # usage: testdata/build.sh [--check-repro] [PROGRAM...]
 #   --check-repro  build everything a second time with an empty build cache into a scratch
 #                  directory and compare sha256 sums with the committed-to-be binaries.
 #   PROGRAM...     build only these programs (for every release), leaving the other binaries,
-#                  hello-stripped and the benchmarks as they are; "probe" names the probe.
+#                  hello-stripped and the benchmarks as they are; "probe" names the probe,
+#                  "abuse" the guest-abuse suite.
 #
 # Toolchains (override with the environment variables in brackets):
 #   [GO_NEW] /usr/local/go/bin/go       whatever release is installed there
@@ -27,6 +28,7 @@ GO_MID=${GO_MID-go1.22.12}
 programs=(hello args goroutines alloc floats stdio panics panicexit faultexit preempt signotify sigterm sigkill ctrlc subprocess)
 benches=(intbench floatbench gcbench chanbench)
 probe=1   # testdata/probe: run natively and under goemu on the same machine (tests/probe.cmake)
+abuse=1   # testdata/abuse: likewise (tests/abuse.cmake)
 
 # The environment every build runs in. GOFLAGS is pinned so a user's go env cannot add flags.
 build_env=(CGO_ENABLED=0 GOOS=linux GOARCH=amd64 GOAMD64=v1 GOFLAGS=-buildvcs=false)
@@ -47,10 +49,11 @@ toolchain_version() {
 	(cd "$here/go/hello" && run_go "$1" env GOVERSION)
 }
 
-# build_probe SPEC OUTDIR : builds the syscall probe into OUTDIR/probe.
+# build_probe SPEC OUTDIR [NAME] : builds testdata/NAME (default probe) into OUTDIR/NAME.
 build_probe() {
+	local name=${3:-probe}
 	mkdir -p "$2"
-	(cd "$here/probe" && run_go "$1" build "${flags[@]}" -ldflags=-buildid= -o "$2/probe" .)
+	(cd "$here/$name" && run_go "$1" build "${flags[@]}" -ldflags=-buildid= -o "$2/$name" .)
 }
 
 # build_all SPEC OUTDIR BENCHDIR : builds every program (and the stripped hello) into OUTDIR,
@@ -75,9 +78,13 @@ check_repro=0
 [[ ${1-} == --check-repro ]] && check_repro=1 && shift
 only=${*:-}
 if [[ -n $only ]]; then
-	programs=() probe=0
+	programs=() probe=0 abuse=0
 	for p in "$@"; do
-		if [[ $p == probe ]]; then probe=1; else programs+=("$p"); fi
+		case $p in
+		probe) probe=1 ;;
+		abuse) abuse=1 ;;
+		*) programs+=("$p") ;;
+		esac
 	done
 fi
 names='*'                        # what the reproducibility check compares, in bin/<release>
@@ -102,20 +109,21 @@ for spec in "${specs[@]}"; do
 	echo "build.sh: $spec -> testdata/bin/$ver${benchdir:+ and bench/bin}"
 	[[ -z $only ]] && rm -rf "${here:?}/bin/$ver"
 	((${#programs[@]})) && build_all "$spec" "$here/bin/$ver" "$benchdir"
-	if ((first && probe)); then   # the probe: newest release only
-		echo "build.sh: $spec -> testdata/probe/bin/probe"
-		build_probe "$spec" "$here/probe/bin"
-		(cd "$here/probe/bin" && run_go "$spec" version probe >VERSIONS.txt && sha256sum probe >SHA256SUMS)
+	for name in probe abuse; do   # the probe and the abuse suite: newest release only
+		((first)) && [[ ${!name} == 1 ]] || continue
+		echo "build.sh: $spec -> testdata/$name/bin/$name"
+		build_probe "$spec" "$here/$name/bin" "$name"
+		(cd "$here/$name/bin" && run_go "$spec" version "$name" >VERSIONS.txt && sha256sum "$name" >SHA256SUMS)
 		if ((check_repro)); then
-			GOCACHE=$scratch/cache-probe build_probe "$spec" "$scratch/probe"
-			if cmp -s "$here/probe/bin/probe" "$scratch/probe/probe"; then
-				echo "build.sh: probe: reproducible"
+			GOCACHE=$scratch/cache-$name build_probe "$spec" "$scratch/$name" "$name"
+			if cmp -s "$here/$name/bin/$name" "$scratch/$name/$name"; then
+				echo "build.sh: $name: reproducible"
 			else
-				echo "build.sh: probe: NOT reproducible" >&2
+				echo "build.sh: $name: NOT reproducible" >&2
 				exit 1
 			fi
 		fi
-	fi
+	done
 	if ((check_repro && ${#programs[@]})); then
 		GOCACHE=$scratch/cache-$ver build_all "$spec" "$scratch/$ver" "${benchdir:+$scratch/bench}"
 		(cd "$here/bin/$ver" && sha256sum $names) >"$scratch/a"

@@ -453,6 +453,14 @@ int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot)
     return 0;
 }
 
+int mem_back(struct mem *m, uint64_t addr)
+{
+    const struct vma *v = mem_vma_at(m, addr);
+    if (!v)
+        return -EFAULT;
+    return vma_back(m, (size_t)(v - m->vmas));
+}
+
 int mem_range_free(struct mem *m, uint64_t addr, uint64_t len)
 {
     for (size_t i = 0; i < m->nvmas; i++)

@@ -82,6 +82,9 @@ GOEMU_MUST_CHECK int mem_map_host(struct mem *m, uint64_t addr, uint64_t len, in
                  const char *name, void *host);
 GOEMU_MUST_CHECK int mem_unmap(struct mem *m, uint64_t addr, uint64_t len);
 GOEMU_MUST_CHECK int mem_protect(struct mem *m, uint64_t addr, uint64_t len, int prot);
+/* Gives the mapping at addr the host memory it lacks (a PROT_NONE mapping never made
+ * accessible), as a fault would; 0, -EFAULT when nothing is mapped there, or -ENOMEM. */
+GOEMU_MUST_CHECK int mem_back(struct mem *m, uint64_t addr);
 /* Moves the mappings of [old, old+len), which must be mapped throughout (else -EFAULT), to
  * [dest, dest+len), replacing whatever was there and keeping their host memory: no page is
  * copied, a MAP_SHARED file mapping stays shared, pages without host memory stay without.

@@ -101,15 +101,16 @@ int procfs_force_read(struct mem *m, uint64_t a, void *buf, size_t n)
     return 0;
 }
 
-/* Writes n bytes inside one guest page, read-only pages included (FOLL_FORCE breaks COW on a
- * private mapping), but never a shared mapping the guest cannot write: check_vma_flags refuses
- * a FOLL_FORCE write to a mapping that is not is_cow_mapping. */
+/* Writes n bytes inside one guest page, read-only and PROT_NONE pages included (FOLL_FORCE
+ * breaks COW on a private mapping; a PROT_NONE mapping that never had memory gets it here, as
+ * the fault handler gives the page one), but never a shared mapping the guest cannot write:
+ * check_vma_flags refuses a FOLL_FORCE write to a mapping that is not is_cow_mapping. */
 static int force_write(struct mem *m, uint64_t a, const void *buf, size_t n)
 {
     if (a >= GUEST_ADDR_LIMIT)
         return -1;
     const struct vma *v = mem_vma_at(m, a);
-    if (!v || (v->flags & VMA_SHARED_RO))
+    if (!v || (v->flags & VMA_SHARED_RO) || (!v->host && mem_back(m, a)))
         return -1;
     return mem_poke(m, a, buf, n) ? -1 : 0;
 }
@@ -501,9 +502,8 @@ int64_t procfs_openat(struct emu *e, struct thread *t, char *path, int flags, un
     return open_virtual(e, t, &pn, flags, mode, path);
 }
 
-/* The kernel's name for what fd is, when it is one of goemu's own /proc files:
- * "/proc/<goemu pid>/..." or ".../task/<tid>/..." turned into "/proc/self/...". */
-static int own_proc_name(int fd, char *out)
+/* The kernel's name for fd ("/proc/1234/mem") when it is a file of /proc, else 0. */
+static int proc_fd_target(int fd, char *target)
 {
     static dev_t proc_dev;
     static int have_dev;
@@ -517,12 +517,20 @@ static int own_proc_name(int fd, char *out)
     }
     if (fstat(fd, &st) < 0 || st.st_dev != proc_dev)
         return 0;
-    char link[64], target[LINUX_PATH_MAX], prefix[64], tprefix[96];
+    char link[64];
     snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(link, target, sizeof(target) - 1);
+    ssize_t n = readlink(link, target, LINUX_PATH_MAX - 1);
     if (n < 0)
         return 0;
     target[n] = 0;
+    return 1;
+}
+
+/* The guest's name for target when it is one of goemu's own /proc files:
+ * "/proc/<goemu pid>/..." or ".../task/<tid>/..." turned into "/proc/self/...". */
+static int own_proc_name(const char *target, char *out)
+{
+    char prefix[64], tprefix[96];
     int pid = (int)getpid(), tid = (int)gettid();
     snprintf(prefix, sizeof(prefix), "/proc/%d", pid);
     snprintf(tprefix, sizeof(tprefix), "/proc/%d/task/%d", pid, tid);
@@ -544,12 +552,41 @@ static int own_proc_name(int fd, char *out)
     return 1;
 }
 
+/* Whether target is the mem file of another process running goemu's own executable (a forked
+ * guest child, a parent goemu, any other goemu): its memory is that goemu's, not a guest's,
+ * and writing it would reach that goemu's code and data. */
+static int other_goemu_mem(const char *target)
+{
+    static struct stat self;
+    static int have_self;
+    int pid, tid, n = 0;
+    if (!(sscanf(target, "/proc/%d/mem%n", &pid, &n) == 1 && n && !target[n]) &&
+        !(sscanf(target, "/proc/%d/task/%d/mem%n", &pid, &tid, &n) == 2 && n && !target[n]))
+        return 0;
+    if (!have_self) {
+        if (stat("/proc/self/exe", &self) < 0)
+            return 0;
+        have_self = 1;
+    }
+    char exe[64];
+    struct stat st;
+    snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+    return stat(exe, &st) == 0 && st.st_dev == self.st_dev && st.st_ino == self.st_ino;
+}
+
 int64_t procfs_check_opened(struct emu *e, struct thread *t, int64_t fd, int flags,
                             unsigned mode)
 {
-    char path[LINUX_PATH_MAX];
-    if (fd < 0 || !own_proc_name((int)fd, path))
+    char target[LINUX_PATH_MAX], path[LINUX_PATH_MAX];
+    if (fd < 0 || !proc_fd_target((int)fd, target))
         return fd;
+    if (!own_proc_name(target, path)) {
+        if (!other_goemu_mem(target))
+            return fd;
+        /* As for a process the guest may not ptrace (proc_mem_open, fs/proc/base.c). */
+        close((int)fd);
+        return -EACCES;
+    }
     /* Reached goemu's own /proc through a symlink, a relative path or "..": answer for the
      * guest instead, at the same descriptor number. */
     close((int)fd);

@@ -183,19 +183,21 @@ static int64_t write_segments(struct emu *e, int fd, const struct linux_iovec *s
     return sys_host(off < 0 ? writev(fd, iov, n) : pwritev(fd, iov, n, off));
 }
 
-/* Bytes the guest asks for: a read of none never waits (pipe_read returns at once). */
+/* Bytes the guest asks for, saturating: a read of none never waits (pipe_read returns at
+ * once), and an eventfd refuses fewer than 8 before it would wait (may_wait, sys_poll.c). */
 static uint64_t seg_bytes(const struct linux_iovec *seg, int nseg)
 {
     uint64_t sum = 0;
     for (int i = 0; i < nseg; i++)
-        sum |= seg[i].iov_len;
+        sum = seg[i].iov_len > UINT64_MAX - sum ? UINT64_MAX : sum + seg[i].iov_len;
     return sum;
 }
 
 static int64_t do_read(struct emu *e, struct thread *t, int fd, const struct linux_iovec *seg,
                        int nseg)
 {
-    if (seg_bytes(seg, nseg) && sys_fd_would_block(fd, POLLIN))
+    uint64_t len = seg_bytes(seg, nseg);
+    if (len && sys_fd_would_block(fd, POLLIN, len))
         return sys_block_on_fd(t, fd, POLLIN, -1, 0);
     return read_segments(e, fd, seg, nseg, -1);
 }
@@ -203,7 +205,8 @@ static int64_t do_read(struct emu *e, struct thread *t, int fd, const struct lin
 static int64_t do_write(struct emu *e, struct thread *t, int fd, const struct linux_iovec *seg,
                         int nseg, int64_t off)
 {
-    if (off < 0 && seg_bytes(seg, nseg) && sys_fd_would_block(fd, POLLOUT))
+    uint64_t len = seg_bytes(seg, nseg);
+    if (off < 0 && len && sys_fd_would_block(fd, POLLOUT, len))
         return sys_block_on_fd(t, fd, POLLOUT, -1, 0);
     int is_sock;
     int64_t r = write_segments(e, fd, seg, nseg, off, &is_sock);

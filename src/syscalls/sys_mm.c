@@ -449,7 +449,10 @@ int64_t sys_mremap(struct emu *e, struct thread *t, const uint64_t a[6])
     struct mem *m = &e->mem;
     uint64_t old = a[0], old_len = guest_page_up(a[1]), new_len = guest_page_up(a[2]), new_addr = a[4];
     uint64_t flags = a[3];
-    if ((old & GUEST_PAGE_MASK) || (flags & ~7ull) || new_len == 0 || old_len == 0)
+    /* check_mremap_params (mm/mremap.c, Linux 6.17+): a new length beyond TASK_SIZE is
+     * "silly", -EINVAL before the mapping is looked at (older kernels said -ENOMEM later). */
+    if ((old & GUEST_PAGE_MASK) || (flags & ~7ull) || new_len == 0 || old_len == 0 ||
+        new_len > GUEST_ADDR_LIMIT - GUEST_PAGE_SIZE)
         return -EINVAL;
     if ((flags & LINUX_MREMAP_FIXED) && !(flags & LINUX_MREMAP_MAYMOVE))
         return -EINVAL;

@@ -84,7 +84,8 @@ static int64_t sock_first(int fd, int socket, int64_t err)
 static int would_block(int fd, short events)
 {
     struct stat st;
-    return sys_fd_would_block(fd, events) && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+    return sys_fd_would_block(fd, events, UINT64_MAX) && fstat(fd, &st) == 0 &&
+           S_ISSOCK(st.st_mode);
 }
 
 int64_t sys_socket(struct emu *e, struct thread *t, const uint64_t a[6])

@@ -25,16 +25,23 @@
 /* A multi-fd poll that must wait watches only its first fd, for at most this long. */
 #define MULTI_POLL_SLICE_NS 10000000ll
 
-/* Whether a read or write on fd can wait at all: pipes, sockets, terminals and other character
- * devices, and the anonymous files that wait for an event. Any other file answers at once even
- * while poll says "not ready": read on an epoll fd is -EINVAL (eventpoll_fops has no read,
- * fs/eventpoll.c), on a pidfd too (pidfd_fops, kernel/pid.c). Anonymous inodes have no file
- * type in st_mode; their /proc/self/fd link names them. */
-static int may_wait(int fd)
+/* Whether a read or write of len bytes on fd can wait at all: pipes, sockets, terminals and
+ * other character devices, and the anonymous files that wait for an event. Any other file
+ * answers at once even while poll says "not ready": read on an epoll fd is -EINVAL
+ * (eventpoll_fops has no read, fs/eventpoll.c), on a pidfd too (pidfd_fops, kernel/pid.c).
+ * Some event files refuse a buffer smaller than their record before they would wait:
+ * eventfd_read/eventfd_write (8 bytes, fs/eventfd.c), timerfd_read (8, fs/timerfd.c),
+ * signalfd_read (sizeof(struct signalfd_siginfo), fs/signalfd.c), userfaultfd_read
+ * (sizeof(struct uffd_msg), fs/userfaultfd.c): -EINVAL at once. Anonymous inodes have no
+ * file type in st_mode; their /proc/self/fd link names them. */
+static int may_wait(int fd, uint64_t len)
 {
-    static const char *const waiting[] = {"anon_inode:[eventfd]", "anon_inode:[timerfd]",
-                                          "anon_inode:[signalfd]", "anon_inode:inotify",
-                                          "anon_inode:[fanotify]", "anon_inode:[userfaultfd]"};
+    static const struct {
+        const char *name;
+        uint64_t min;   /* smallest transfer that may wait */
+    } waiting[] = {{"anon_inode:[eventfd]", 8},    {"anon_inode:[timerfd]", 8},
+                   {"anon_inode:[signalfd]", 128}, {"anon_inode:inotify", 0},
+                   {"anon_inode:[fanotify]", 0},   {"anon_inode:[userfaultfd]", 32}};
     struct stat st;
     if (fstat(fd, &st) < 0)
         return 0;
@@ -49,12 +56,12 @@ static int may_wait(int fd)
         return 0;
     name[n] = 0;
     for (size_t i = 0; i < sizeof(waiting) / sizeof(waiting[0]); i++)
-        if (!strcmp(name, waiting[i]))
-            return 1;
+        if (!strcmp(name, waiting[i].name))
+            return len >= waiting[i].min;
     return 0;
 }
 
-int sys_fd_would_block(int fd, short events)
+int sys_fd_would_block(int fd, short events, uint64_t len)
 {
     struct pollfd p = {fd, events, 0};
     /* Ready, hung up, in error, or not an fd (POLLNVAL): the call itself will answer. */
@@ -68,7 +75,7 @@ int sys_fd_would_block(int fd, short events)
     int acc = fl & O_ACCMODE;
     if (((events & POLLIN) && acc == O_WRONLY) || ((events & POLLOUT) && acc == O_RDONLY))
         return 0;
-    return may_wait(fd);
+    return may_wait(fd, len);
 }
 
 int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,

@@ -89,9 +89,10 @@ GOEMU_MUST_CHECK int64_t sys_read_timespec_ns(struct emu *e, uint64_t addr, int6
 /* Monotonic deadline ns from now, saturating (never overflows into the past). */
 int64_t sys_deadline_after(struct emu *e, int64_t ns);
 
-/* sys_poll.c: whether a call on host fd for events would block the (single) host thread:
- * the fd is in blocking mode and poll() says it is not ready. */
-int sys_fd_would_block(int fd, short events);
+/* sys_poll.c: whether a call on host fd for events, transferring len bytes (UINT64_MAX when
+ * not a transfer), would block the (single) host thread: the fd is in blocking mode, poll()
+ * says it is not ready, and the file would wait rather than refuse the call. */
+int sys_fd_would_block(int fd, short events, uint64_t len);
 /* Blocks t until fd is ready for events (the SYSCALL is then re-executed) or the deadline
  * (-1: none) passes, when rax becomes timeout_result. Returns 0 for the handler to return. */
 int64_t sys_block_on_fd(struct thread *t, int fd, short events, int64_t deadline,
@@ -126,7 +127,8 @@ int procfs_fd_kind(int fd);
  * the host (rewritten to the host's /proc/self/... for entries passed through). */
 int64_t procfs_openat(struct emu *e, struct thread *t, char *path, int flags, unsigned mode);
 /* After a host open returned fd: if the kernel resolved it to goemu's own /proc (through a
- * symlink, "..", or a dirfd), closes it and opens the guest's entry instead. */
+ * symlink, "..", or a dirfd), closes it and opens the guest's entry instead; if it is the mem
+ * file of another goemu process, closes it and returns -EACCES. */
 int64_t procfs_check_opened(struct emu *e, struct thread *t, int64_t fd, int flags,
                             unsigned mode);
 /* stat, access & co.: rewrites path to the host stand-in of a virtual entry; 0 or -errno. */

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -92,6 +93,30 @@ static void test_mem_write_reaches_a_read_only_page(void **state)
     close(fd);
 }
 
+/* A PROT_NONE mapping that was never accessible has no host memory: a FOLL_FORCE write
+ * gives it some (it used to be -EIO; tests/run_abuse.sh, proc-mem), the protection stays. */
+static void test_mem_write_reaches_a_never_accessed_prot_none_page(void **state)
+{
+    char out[8] = {0};
+    assert_int_equal(mem_map(&E->mem, RO, 1ull << 30, GPROT_NONE, 0, "none"), 0);
+    assert_int_equal(mem_vma_at(&E->mem, RO)->host, 0);
+    int fd = open_guest("/proc/self/mem", O_RDWR);
+    assert_true(fd >= 0);
+    assert_int_equal(SYS(sys_pread64, (uint64_t)fd, BUF, 7, RO + 4096), 7);   /* zeros */
+    put_str(BUF, "forced");
+    assert_int_equal(SYS(sys_pwrite64, (uint64_t)fd, BUF, 7, RO + 4096 + 16), 7);
+    assert_int_equal(mem_vma_at(&E->mem, RO)->prot, GPROT_NONE);
+    assert_false(mem_accessible(&E->mem, RO + 4096 + 16, 1, GPROT_READ));
+    put_str(BUF, "xxxxxx");
+    assert_int_equal(SYS(sys_pread64, (uint64_t)fd, BUF, 7, RO + 4096 + 16), 7);
+    peek(BUF, out, 7);
+    assert_string_equal(out, "forced");
+    assert_int_equal(mem_protect(&E->mem, RO, 1ull << 30, GPROT_READ), 0);
+    peek(RO + 4096 + 16, out, 7);
+    assert_string_equal(out, "forced");
+    close(fd);
+}
+
 static void test_mem_gives_eio_outside_the_guest(void **state)
 {
     static char host_secret[64] = "goemu's own data";
@@ -143,6 +168,82 @@ static void test_mem_through_a_symlink_is_still_the_guests(void **state)
     assert_int_equal(SYS(sys_pread64, (uint64_t)fd, BUF, 6, (uint64_t)(uintptr_t)host_secret),
                      -EIO);
     close(fd);
+}
+
+/* A child waiting on a pipe: a fork of this test (the same executable, as a forked guest
+ * child runs goemu's), or /bin/cat when native. Returns its pid; closing *wfd ends it. */
+static pid_t waiting_child(int native, int *wfd)
+{
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(p[0], 0);
+        close(p[1]);
+        if (native)
+            execl("/bin/cat", "cat", (char *)NULL);
+        char c;
+        _exit(read(0, &c, 1) < 0);
+    }
+    close(p[0]);
+    *wfd = p[1];
+    if (native) {   /* wait until it is cat, not still a fork of this test */
+        char link[64], exe[256];
+        snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+        for (int i = 0; i < 5000; i++) {
+            ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+            if (n > 0 && (exe[n] = 0, strstr(exe, "cat")))
+                break;
+            usleep(1000);
+        }
+    }
+    return pid;
+}
+
+/* Another goemu's mem is that goemu's memory: a forked guest child could open its parent's
+ * (or the parent its child's) and write goemu's code and data. It is EACCES by any name; its
+ * other entries and a native process's mem stay the host's. */
+static void test_mem_of_another_goemu_is_eacces(void **state)
+{
+    int wfd, status;
+    char path[96];
+    pid_t pid = waiting_child(0, &wfd);
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+    assert_int_equal(open_guest(path, O_RDWR), -EACCES);
+    assert_int_equal(open_guest(path, O_RDONLY), -EACCES);
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/mem", (int)pid, (int)pid);
+    assert_int_equal(open_guest(path, O_RDONLY), -EACCES);
+    snprintf(path, sizeof(path), "/proc/%d/./mem", (int)pid);
+    assert_int_equal(open_guest(path, O_RDONLY), -EACCES);
+    snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+    int fd = open_guest(path, O_RDONLY);
+    assert_true(fd >= 0);
+    close(fd);
+    /* The guest's own mem, by goemu's host pid through a symlink, is still the guest's. */
+    char link[] = "/tmp/goemu_procfs_linkXXXXXX";
+    int tmp = mkstemp(link);
+    assert_true(tmp >= 0);
+    close(tmp);
+    unlink(link);
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)getpid());
+    assert_int_equal(symlink(path, link), 0);
+    fd = open_guest(link, O_RDWR);
+    unlink(link);
+    assert_true(fd >= 0);
+    put_str(DATA, "mine");
+    assert_int_equal(SYS(sys_pread64, (uint64_t)fd, BUF, 4, DATA), 4);
+    close(fd);
+    close(wfd);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+
+    pid = waiting_child(1, &wfd);
+    snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+    fd = open_guest(path, O_RDONLY);
+    assert_true(fd >= 0);
+    close(fd);
+    close(wfd);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
 }
 
 static void test_maps_lists_the_guest_mappings(void **state)
@@ -312,9 +413,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         SYS_TEST(test_mem_reads_and_writes_guest_memory),
         SYS_TEST(test_mem_write_reaches_a_read_only_page),
+        SYS_TEST(test_mem_write_reaches_a_never_accessed_prot_none_page),
         SYS_TEST(test_mem_gives_eio_outside_the_guest),
         SYS_TEST(test_mem_opened_read_only_refuses_writes),
         SYS_TEST(test_mem_through_a_symlink_is_still_the_guests),
+        SYS_TEST(test_mem_of_another_goemu_is_eacces),
         SYS_TEST(test_maps_lists_the_guest_mappings),
         SYS_TEST(test_exe_and_self_links_name_the_guest),
         SYS_TEST(test_unknown_and_foreign_entries_are_enoent),

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -431,6 +433,32 @@ static void test_eventfd2_counts(void **state)
     close((int)fd);
 }
 
+/* An empty blocking eventfd or timerfd refuses a buffer smaller than its 8-byte count at once
+ * (eventfd_read, eventfd_write, timerfd_read: -EINVAL before they would wait); it used to park
+ * the guest thread for ever (tests/run_abuse.sh, pipe-wrong-end). 8 bytes still wait. */
+static void test_event_files_refuse_short_buffers_before_waiting(void **state)
+{
+    int64_t fd = SYS(sys_eventfd2, 0, 0);
+    assert_true(fd >= 0);
+    uint64_t max = UINT64_MAX - 1;   /* the counter is full: writes would wait */
+    poke(BUF, &max, 8);
+    assert_int_equal(SYS(sys_write, (uint64_t)fd, BUF, 8), 8);
+    assert_int_equal(SYS(sys_write, (uint64_t)fd, BUF, 4), -EINVAL);
+    assert_int_equal(T->state, THREAD_RUNNABLE);
+    assert_int_equal(SYS(sys_read, (uint64_t)fd, BUF, 8), 8);   /* empty again */
+    assert_int_equal(SYS(sys_read, (uint64_t)fd, BUF, 4), -EINVAL);
+    assert_int_equal(SYS(sys_read, (uint64_t)fd, BUF, 7), -EINVAL);
+    assert_int_equal(T->state, THREAD_RUNNABLE);
+    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    assert_true(tfd >= 0);
+    assert_int_equal(SYS(sys_read, (uint64_t)tfd, BUF, 4), -EINVAL);
+    assert_int_equal(T->state, THREAD_RUNNABLE);
+    assert_int_equal(SYS(sys_read, (uint64_t)fd, BUF, 8), 0);
+    assert_int_equal(T->state, THREAD_BLOCKED);
+    close(tfd);
+    close((int)fd);
+}
+
 /* ETXTBSY for the running guest executable, by any name (a hard link, /proc/self/exe),
  * as a native program gets for its own: open O_WRONLY, O_RDWR and O_RDONLY|O_TRUNC are
  * ETXTBSY and truncate nothing; O_RDONLY works; O_CREAT|O_EXCL is EEXIST first (fs/namei.c
@@ -514,6 +542,7 @@ int main(void)
         SYS_TEST(test_mkdir_rename_unlink_round_trip),
         SYS_TEST(test_dup_family_passes_through),
         SYS_TEST(test_eventfd2_counts),
+        SYS_TEST(test_event_files_refuse_short_buffers_before_waiting),
         SYS_TEST(test_writing_the_guest_executable_is_etxtbsy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -381,6 +381,20 @@ static void test_mremap_4k_to_64tib_is_enomem_at_once(void **state)
     assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
 }
 
+/* A new length beyond TASK_SIZE is -EINVAL before anything else (check_mremap_params,
+ * mm/mremap.c; the host says so too: tests/run_abuse.sh, mem-huge), even for an unmapped old
+ * address; TASK_SIZE itself is only too big for the address space, -ENOMEM. */
+static void test_mremap_beyond_task_size_is_einval(void **state)
+{
+    const uint64_t task_size = (1ull << 47) - 4096;
+    assert_int_equal(SYS(sys_mremap, SCRATCH, 4096, 256 * TiB, LINUX_MREMAP_MAYMOVE), -EINVAL);
+    assert_int_equal(SYS(sys_mremap, SCRATCH, 4096, 1ull << 63, LINUX_MREMAP_MAYMOVE), -EINVAL);
+    assert_int_equal(SYS(sys_mremap, SCRATCH, 4096, task_size + 1, 0), -EINVAL);
+    assert_int_equal(SYS(sys_mremap, 0x7000000000, 4096, task_size + 4096, 0), -EINVAL);
+    assert_int_equal(SYS(sys_mremap, 0x7000000000, 4096, task_size, 0), -EFAULT);
+    assert_int_equal(SYS(sys_mremap, SCRATCH, 4096, task_size, LINUX_MREMAP_MAYMOVE), -ENOMEM);
+}
+
 static void test_mremap_noreserve_to_64tib_costs_nothing_and_keeps_contents(void **state)
 {
     /* Not charged (MAP_NORESERVE), so Linux grants it; untouched it must cost nothing. */
@@ -590,6 +604,7 @@ int main(void)
         SYS_TEST(test_mremap_shrink_unmaps_the_tail),
         SYS_TEST(test_mremap_of_unmapped_address_is_efault),
         SYS_TEST(test_mremap_4k_to_64tib_is_enomem_at_once),
+        SYS_TEST(test_mremap_beyond_task_size_is_einval),
         SYS_TEST(test_mremap_noreserve_to_64tib_costs_nothing_and_keeps_contents),
         SYS_TEST(test_mremap_growth_past_rlimit_as_is_enomem),
         SYS_TEST(test_mmap_1tib_touch_and_munmap_returns_host_memory),

@@ -1,0 +1,3 @@
+module goemu.test/abuse
+
+go 1.19
