@@ -82,6 +82,22 @@ long mem_read_cstr(struct mem *m, uint64_t src, char *buf, size_t max)
     return -ENAMETOOLONG;
 }
 
+/* Appends k host bytes at h to iov[0..*n), merging with the last segment when contiguous.
+ * Returns 0 when a new segment is needed and max are in use. */
+static int iov_add(struct iovec *iov, int *n, int max, uint8_t *h, size_t k)
+{
+    if (*n > 0 && (uint8_t *)iov[*n - 1].iov_base + iov[*n - 1].iov_len == h) {
+        iov[*n - 1].iov_len += k;
+        return 1;
+    }
+    if (*n == max)
+        return 0;
+    iov[*n].iov_base = h;
+    iov[*n].iov_len = k;
+    (*n)++;
+    return 1;
+}
+
 int mem_iov(struct mem *m, uint64_t addr, size_t len, int prot, struct iovec *iov, int max)
 {
     int r = range_check(m, addr, len, prot);
@@ -94,15 +110,8 @@ int mem_iov(struct mem *m, uint64_t addr, size_t len, int prot, struct iovec *io
         uint8_t *h = host_byte(m, addr);
         if (prot & GPROT_WRITE)
             mem_note_host_write(m, addr);
-        if (n > 0 && (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len == h) {
-            iov[n - 1].iov_len += k;
-        } else {
-            if (n == max)
-                break;  /* caller gets a short transfer, as with a short read */
-            iov[n].iov_base = h;
-            iov[n].iov_len = k;
-            n++;
-        }
+        if (!iov_add(iov, &n, max, h, k))
+            break;  /* caller gets a short transfer, as with a short read */
         addr += k;
         len -= k;
     }
@@ -187,15 +196,8 @@ int mem_iov_user(struct mem *m, uint64_t addr, uint64_t len, int prot, struct io
         }
         if (prot & GPROT_WRITE)
             mem_note_host_write(m, addr);
-        if (n > 0 && (uint8_t *)iov[n - 1].iov_base + iov[n - 1].iov_len == h) {
-            iov[n - 1].iov_len += k;
-        } else {
-            if (n == max)
-                break;
-            iov[n].iov_base = h;
-            iov[n].iov_len = k;
-            n++;
-        }
+        if (!iov_add(iov, &n, max, h, k))
+            break;
         addr += k;
         len -= k;
     }
