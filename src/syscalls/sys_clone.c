@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #include "abi/linux_abi.h"
+#include "base/fds.h"
 #include "syscalls/syscalls.h"
 
 /* Flag combinations Linux rejects (THREAD without SIGHAND, SIGHAND without VM) are -EINVAL
@@ -83,6 +84,10 @@ int64_t sys_clone3(struct emu *e, struct thread *t, const uint64_t a[6])
         return r;
     if (ca.set_tid_size)
         return sys_unimplemented(t, "clone3 set_tid_size", ca.set_tid_size, -EINVAL);
+    /* The cgroup is an fd inside guest memory: one naming goemu's own fds is screened as
+     * dispatch.c screens fd arguments (the host then answers -EBADF, cgroup_css_set_fork). */
+    if ((ca.flags & LINUX_CLONE_INTO_CGROUP) && fds_private((int)ca.cgroup))
+        ca.cgroup = FDS_CLOSED;
     uint64_t stack = ca.stack ? ca.stack + ca.stack_size : 0;  /* the stack grows down */
     struct clone_request rq = {ca.flags, ca.exit_signal, stack, ca.parent_tid, ca.child_tid,
                                ca.tls, ca.pidfd, ca.cgroup, 1};

@@ -201,8 +201,8 @@ enum {
     SOL_IP_ = 0, SOL_SOCKET_ = 1, SOL_TCP_ = 6, SOL_UDP_ = 17, SOL_IPV6_ = 41, SOL_ICMPV6_ = 58,
     SOL_UDPLITE_ = 136, SOL_RAW_ = 255, SOL_PACKET_ = 263, SOL_NETLINK_ = 270, SOL_ALG_ = 279,
     SOL_TLS_ = 282,
-    SO_ATTACH_FILTER_ = 26, SO_GET_FILTER_ = 26, SO_ATTACH_REUSEPORT_CBPF_ = 51,
-    PACKET_FANOUT_DATA_ = 22,
+    SO_ATTACH_FILTER_ = 26, SO_GET_FILTER_ = 26, SO_ATTACH_BPF_ = 50,
+    SO_ATTACH_REUSEPORT_CBPF_ = 51, SO_ATTACH_REUSEPORT_EBPF_ = 52, PACKET_FANOUT_DATA_ = 22,
     TCP_ZEROCOPY_RECEIVE_ = 35, TCP_AO_GET_KEYS_ = 41,
     IPT_SO_SET_REPLACE_ = 64,   /* also IP6T_SO_SET_REPLACE at SOL_IPV6 */
     ARPT_SO_SET_REPLACE_ = 96, EBT_SO_SET_ENTRIES_ = 128, EBT_SO_SET_COUNTERS_ = 129,
@@ -268,6 +268,26 @@ static int untranslated(int level, int opt, int get)
     return 0;
 }
 
+/* Options whose 4-byte value is an fd, a BPF program's: SO_ATTACH_BPF and
+ * SO_ATTACH_REUSEPORT_EBPF (sock_setsockopt, net/core/sock.c: optlen must be sizeof(u32)) and
+ * PACKET_FANOUT_DATA of a PACKET_FANOUT_EBPF group (fanout_set_data_ebpf, net/packet/af_packet.c).
+ * One naming goemu's own fds is screened as dispatch.c screens fd arguments: the host then
+ * answers -EBADF, as for any fd the guest does not have, instead of -EINVAL for an open fd that
+ * is not a BPF program. */
+static void screen_fd_value(int level, int opt, unsigned char *buf, uint32_t len)
+{
+    int fd;
+    if (len != sizeof(fd) ||
+        !((level == SOL_SOCKET_ && (opt == SO_ATTACH_BPF_ || opt == SO_ATTACH_REUSEPORT_EBPF_)) ||
+          (level == SOL_PACKET_ && opt == PACKET_FANOUT_DATA_)))
+        return;
+    memcpy(&fd, buf, sizeof(fd));
+    if (fds_private(fd)) {
+        fd = FDS_CLOSED;
+        memcpy(buf, &fd, sizeof(fd));
+    }
+}
+
 /* A classic BPF program (SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF, PACKET_FANOUT_DATA of a
  * PACKET_FANOUT_CBPF group): the guest's sock_fprog and the instructions it points to are
  * copied to host memory and the host is given a host sock_fprog. Checks in the kernel's order:
@@ -318,6 +338,7 @@ int64_t sys_setsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
      * optlen < sizeof(int) is -EINVAL) and faults on the stand-in where Linux would. */
     if (len && mem_copy_from(&e->mem, buf, a[3], len))
         return sys_host(syscall(SYS_setsockopt, fd, level, opt, mem_fault_ptr(a[3], len), len));
+    screen_fd_value(level, opt, buf, len);
     return sys_host(setsockopt(fd, level, opt, buf, len));
 }
 
@@ -354,6 +375,13 @@ int64_t sys_getsockopt(struct emu *e, struct thread *t, const uint64_t a[6])
     if (level == SOL_SOCKET_ && opt == SO_GET_FILTER_)
         return getsockopt_filter(e, fd, a[3], a[4], cap);
     socklen_t len = (uint32_t)cap < sizeof(buf) ? (socklen_t)cap : sizeof(buf);
+    /* The host gets the guest's bytes, never goemu's stack: some options read the value before
+     * they write it (IP_MSFILTER and MCAST_MSFILTER name the group asked about and write it
+     * back, ip_get_mcast_msfilter in net/ipv4/ip_sockglue.c; PACKET_HDRLEN reads the version).
+     * A value the guest cannot give is zeros; writing the answer back then faults (-EFAULT). */
+    memset(buf, 0, len);
+    if (len && mem_copy_from(&e->mem, buf, a[3], len))
+        memset(buf, 0, len);
     r = sys_host(getsockopt(fd, level, opt, buf, &len));
     if (r < 0)
         return r;

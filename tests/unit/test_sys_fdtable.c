@@ -246,6 +246,40 @@ static void test_scm_rights_naming_goemus_fd_is_ebadf(void **state)
     close(sv[1]);
 }
 
+/* fds inside option values: a BPF program fd naming goemu's fd is EBADF, as a closed one is
+ * (natively: EINVAL for an open fd that is not a BPF program, __bpf_prog_get). */
+static void test_bpf_fd_options_naming_goemus_fd_are_ebadf(void **state)
+{
+    int64_t s = SYS(sys_socket, AF_INET, SOCK_DGRAM, 0);
+    assert_true(s >= 0);
+    int mine = fds_fd(rd_slot), p[2];
+    assert_int_equal(pipe(p), 0);
+    for (int opt = 50 /* SO_ATTACH_BPF */; opt <= 52; opt += 2 /* SO_ATTACH_REUSEPORT_EBPF */) {
+        poke(SCRATCH, &mine, 4);
+        assert_int_equal(SYS(sys_setsockopt, (uint64_t)s, SOL_SOCKET, (uint64_t)opt, SCRATCH, 4),
+                         -EBADF);
+        poke(SCRATCH, &p[0], 4);   /* a guest fd reaches the host as it is */
+        assert_int_equal(SYS(sys_setsockopt, (uint64_t)s, SOL_SOCKET, (uint64_t)opt, SCRATCH, 4),
+                         -EINVAL);
+    }
+    close(p[0]);
+    close(p[1]);
+    close((int)s);
+    assert_slots_work();
+}
+
+/* clone3's CLONE_INTO_CGROUP fd naming goemu's fd: EBADF, and no child. */
+static void test_clone3_cgroup_naming_goemus_fd_is_ebadf(void **state)
+{
+    struct linux_clone_args ca = {0};
+    ca.flags = LINUX_CLONE_INTO_CGROUP;
+    ca.exit_signal = SIGCHLD;
+    ca.cgroup = (uint64_t)fds_fd(rd_slot);
+    poke(SCRATCH, &ca, sizeof(ca));
+    assert_int_equal(SYS(sys_clone3, SCRATCH, sizeof(ca)), -EBADF);
+    assert_slots_work();
+}
+
 static void test_dup2_onto_goemus_fd_is_ebadf_when_at_or_above_the_limit(void **state)
 {
     struct linux_rlimit g = get_limit();
@@ -420,6 +454,8 @@ int main(void)
         SYS_TEST(test_lowering_the_hard_limit_is_seen_and_cannot_be_undone),
         SYS_TEST(test_fd_arguments_naming_goemus_fds_are_ebadf),
         SYS_TEST(test_scm_rights_naming_goemus_fd_is_ebadf),
+        SYS_TEST(test_bpf_fd_options_naming_goemus_fd_are_ebadf),
+        SYS_TEST(test_clone3_cgroup_naming_goemus_fd_is_ebadf),
         SYS_TEST(test_dup2_onto_goemus_fd_is_ebadf_when_at_or_above_the_limit),
         SYS_TEST(test_dup2_below_the_limit_onto_the_block_moves_the_block),
         SYS_TEST(test_close_range_leaves_goemus_fds_open),

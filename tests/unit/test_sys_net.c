@@ -264,6 +264,39 @@ static void test_pointer_carrying_options_are_refused(void **s)
     close((int)fd);
 }
 
+/* getsockopt options that read the value before writing it get the guest's bytes: IP_MSFILTER
+ * names the group asked about (ip_get_mcast_msfilter, net/ipv4/ip_sockglue.c) and writes it
+ * back. Before, the host read goemu's uninitialised stack buffer (EINVAL, or goemu's bytes
+ * echoed to the guest). */
+static void test_getsockopt_gives_the_host_the_guests_value(void **s)
+{
+    /* multiaddr 239.1.2.3, interface 127.0.0.1, fmode, numsrc (IP_MSFILTER_SIZE(0) = 16). */
+    const uint32_t group = htonl(0xef010203), lo = htonl(0x7f000001);
+    uint32_t mreq[2] = {group, lo}, msf[4] = {group, lo, 7, 0};
+    int probe = socket(AF_INET, SOCK_DGRAM, 0);
+    socklen_t hl = sizeof(msf);
+    int native = setsockopt(probe, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq, sizeof(mreq)) == 0 &&
+                 getsockopt(probe, IPPROTO_IP, IP_MSFILTER, msf, &hl) == 0;
+    close(probe);
+    if (!native)
+        skip();   /* no multicast on this host's loopback */
+    int64_t fd = SYS(sys_socket, AF_INET, SOCK_DGRAM, 0);
+    poke(SCRATCH, mreq, sizeof(mreq));
+    assert_int_equal(SYS(sys_setsockopt, fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, SCRATCH, 8), 0);
+    uint32_t in[4] = {group, lo, 7, 0}, out[4], len = sizeof(in);
+    poke(SCRATCH + 64, in, sizeof(in));
+    poke(SCRATCH + 128, &len, 4);
+    assert_int_equal(SYS(sys_getsockopt, fd, IPPROTO_IP, IP_MSFILTER, SCRATCH + 64, SCRATCH + 128),
+                     0);
+    peek(SCRATCH + 64, out, sizeof(out));
+    peek(SCRATCH + 128, &len, 4);
+    assert_int_equal(len, 16);
+    assert_int_equal(out[0], group);
+    assert_int_equal(out[1], lo);
+    assert_int_equal(out[2], msf[2]);   /* the filter mode, as the host reported it natively */
+    close((int)fd);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +310,7 @@ int main(void)
         T_(test_recvmsg_rights_into_read_only_control_leaks_nothing),
         T_(test_so_attach_filter_copies_the_program),
         T_(test_pointer_carrying_options_are_refused),
+        T_(test_getsockopt_gives_the_host_the_guests_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
