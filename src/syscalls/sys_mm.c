@@ -118,13 +118,15 @@ static int64_t check_file_mapping(int fd, int type, int prot, struct stat *st, i
     return 0;
 }
 
-/* MAP_SHARED of a file: the host maps the file shared and the guest pages are those host
- * pages, so writes reach the file and other processes (Go's linker writes its output this
- * way). Only the part inside the file is host-mapped — touching whole pages past EOF would be
- * a SIGBUS in goemu itself — the rest is zero memory, as fill_from_file gives private ones. */
-static int64_t map_shared_file(struct emu *e, uint64_t at, uint64_t len, int prot, int fd,
-                               uint64_t off, const struct stat *st, int writable,
-                               const char *name)
+/* A file mapping: the host maps the file and the guest pages are those host pages. Shared,
+ * writes reach the file and other processes (Go's linker writes its output this way);
+ * private, the host's copy-on-write gives Linux's semantics and costs only the pages touched
+ * (a copy of the file at mmap time would commit the whole range: a sparse 1 TiB file would
+ * exhaust the host). Only the part inside the file is host-mapped — touching whole pages past
+ * EOF would be a SIGBUS in goemu itself — the rest is zero memory. */
+static int64_t map_file(struct emu *e, uint64_t at, uint64_t len, int prot, int fd,
+                        uint64_t off, const struct stat *st, int shared, int writable,
+                        const char *name)
 {
     uint64_t size = (uint64_t)st->st_size;
     uint64_t in_file = off >= size ? 0 : guest_page_up(size - off) < len ? guest_page_up(size - off) : len;
@@ -135,12 +137,14 @@ static int64_t map_shared_file(struct emu *e, uint64_t at, uint64_t len, int pro
     }
     if (in_file == 0)
         return 0;
-    void *host = mmap(NULL, in_file, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd,
-                      (off_t)off);
+    void *host = shared ? mmap(NULL, in_file, PROT_READ | (writable ? PROT_WRITE : 0),
+                               MAP_SHARED, fd, (off_t)off)
+                        : mmap(NULL, in_file, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE,
+                               fd, (off_t)off);   /* the guest's charge was checked above */
     if (host == MAP_FAILED)
         return sys_errno(errno);
-    return mem_map_host(&e->mem, at, in_file, prot, VMA_SHARED | (writable ? 0 : VMA_SHARED_RO),
-                        name, host);
+    int vflags = shared ? VMA_SHARED | (writable ? 0 : VMA_SHARED_RO) : 0;
+    return mem_map_host(&e->mem, at, in_file, prot, vflags, name, host);
 }
 
 /* The VMA name a file mapping shows: the file's base name, as /proc/self/maps would. */
@@ -156,28 +160,6 @@ static void file_vma_name(int fd, char *name, size_t size)
     target[n] = 0;
     const char *base = strrchr(target, '/');
     snprintf(name, size, "%.*s", (int)size - 1, base ? base + 1 : target);
-}
-
-/* Copies file bytes [off, off+len) into the fresh mapping at addr; bytes past EOF stay zero
- * (Linux would SIGBUS on whole pages past EOF; goemu leaves them readable). */
-static int64_t fill_from_file(struct mem *m, uint64_t addr, uint64_t len, int fd,
-                              uint64_t off, const struct stat *st)
-{
-    uint64_t size = (uint64_t)st->st_size;
-    uint64_t want = off >= size ? 0 : size - off < len ? size - off : len;
-    char buf[65536];
-    for (uint64_t done = 0; done < want;) {
-        size_t chunk = want - done < sizeof(buf) ? (size_t)(want - done) : sizeof(buf);
-        ssize_t n = pread(fd, buf, chunk, (off_t)(off + done));
-        if (n < 0)
-            return sys_errno(errno);
-        if (n == 0)
-            break;
-        if (mem_poke(m, addr + done, buf, (size_t)n))
-            return -EFAULT;
-        done += (uint64_t)n;
-    }
-    return 0;
 }
 
 /* Where a new mapping goes: addr itself for MAP_FIXED[_NOREPLACE], else the hint if free,
@@ -235,8 +217,9 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     if ((type == LINUX_MAP_PRIVATE ? accountable(prot, vflags) : anon && !vflags) &&
         !vm_enough_memory(len))
         return -ENOMEM;
-    if (!anon && type != LINUX_MAP_PRIVATE) {
-        int64_t r = map_shared_file(e, (uint64_t)at, len, prot, fd, off, &st, writable, name);
+    if (!anon) {
+        int64_t r = map_file(e, (uint64_t)at, len, prot, fd, off, &st,
+                             type != LINUX_MAP_PRIVATE, writable, name);
         if (r) {
             GOEMU_IGNORE_RESULT(mem_unmap(&e->mem, (uint64_t)at, len));  /* already failing */
             return r;
@@ -245,16 +228,7 @@ int64_t sys_mmap(struct emu *e, struct thread *t, const uint64_t a[6])
     }
     /* A shared anonymous mapping is private here: there is no fork to share it with. */
     int r = mem_map(&e->mem, (uint64_t)at, len, prot, vflags, name);
-    if (r)
-        return r;
-    if (!anon) {
-        int64_t fr = fill_from_file(&e->mem, (uint64_t)at, len, fd, off, &st);
-        if (fr) {
-            GOEMU_IGNORE_RESULT(mem_unmap(&e->mem, (uint64_t)at, len));  /* already failing */
-            return fr;
-        }
-    }
-    return at;
+    return r ? r : at;
 }
 
 /* ---- munmap, mprotect, madvise ------------------------------------------------------- */

@@ -2,7 +2,10 @@
  * newosproc in runtime/os_linux.go) and futex wait/wake (man 2 futex; Go's futexsleep and
  * futexwakeup) on the scheduler's wait queues. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "abi/linux_abi.h"
 #include "syscalls/syscalls.h"
@@ -27,10 +30,34 @@ static void copy_cpu_to_child(const struct thread *parent, struct thread *child,
         c->gpr[RSP] = sp;
 }
 
+/* How many live threads the guest may have: copy_process (kernel/fork.c) says EAGAIN past
+ * kernel.threads-max, and past RLIMIT_NPROC unless privileged (the limit counts the user's
+ * processes on the host; goemu counts the guest's threads, which no host limit sees). */
+static int thread_limit(void)
+{
+    static int limit;
+    if (!limit) {
+        long max = 0;
+        FILE *f = fopen("/proc/sys/kernel/threads-max", "r");
+        if (!f || fscanf(f, "%ld", &max) != 1 || max <= 0)
+            max = 1L << 20;
+        if (f)
+            fclose(f);
+        struct rlimit rl;
+        if (geteuid() != 0 && getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+            (long)rl.rlim_cur < max)
+            max = (long)rl.rlim_cur;
+        limit = max > INT_MAX ? INT_MAX : (int)max;
+    }
+    return limit;
+}
+
 /* A new thread in this process (CLONE_THREAD): the tid stores ignore faults, as the kernel's
  * put_user calls do. */
 int64_t clone_thread(struct emu *e, struct thread *t, const struct clone_request *rq)
 {
+    if (e->nthreads_live >= thread_limit())
+        return -EAGAIN;
     struct thread *child = thread_new(e);
     if (!child)
         return -EAGAIN;

@@ -365,6 +365,37 @@ static int heuristic_refuses(uint64_t bytes)
     return mode == 0 && bytes / si.mem_unit > (uint64_t)si.totalram + si.totalswap;
 }
 
+/* A private file mapping is the host's private mapping of the file: pages cost memory when
+ * touched, not at mmap (a copy of a sparse 64 GiB file would exhaust the machine), and the
+ * guest's writes stay in its copy while unwritten pages still show the file. */
+static void test_mmap_private_file_is_lazy_and_copy_on_write(void **state)
+{
+    int fd = temp_file("0123456789", 10);
+    assert_int_equal(ftruncate(fd, (off_t)(64 * GiB)), 0);
+    assert_int_equal(pwrite(fd, "tail", 4, (off_t)(64 * GiB - 4096)), 4);
+    long rss = status_kb("VmRSS");
+    double t0 = now_s();
+    int64_t a = SYS(sys_mmap, 0, 64 * GiB, GPROT_READ | GPROT_WRITE, LINUX_MAP_PRIVATE | MAP_NORESERVE_,
+                    (uint64_t)fd, 0);
+    assert_true(a > 0);
+    char buf[4];
+    peek((uint64_t)a + 64 * GiB - 4096, buf, 4);
+    assert_memory_equal(buf, "tail", 4);
+    poke((uint64_t)a, "ab", 2);
+    peek((uint64_t)a, buf, 4);
+    assert_memory_equal(buf, "ab23", 4);
+    char file[4];
+    assert_int_equal(pread(fd, file, 4, 0), 4);
+    assert_memory_equal(file, "0123", 4);            /* the write stayed private */
+    assert_int_equal(pwrite(fd, "XYZ", 3, 8192), 3);  /* an untouched page shows the file */
+    peek((uint64_t)a + 8192, buf, 3);
+    assert_memory_equal(buf, "XYZ", 3);
+    assert_true(now_s() - t0 < TIME_BOUND_S);
+    assert_true(status_kb("VmRSS") - rss < RSS_BOUND_KB);
+    assert_int_equal(SYS(sys_munmap, (uint64_t)a, 64 * GiB), 0);
+    close(fd);
+}
+
 static void test_mremap_4k_to_64tib_is_enomem_at_once(void **state)
 {
     long rss = status_kb("VmRSS");
@@ -603,6 +634,7 @@ int main(void)
         SYS_TEST(test_mremap_moves_with_maymove_keeping_contents),
         SYS_TEST(test_mremap_shrink_unmaps_the_tail),
         SYS_TEST(test_mremap_of_unmapped_address_is_efault),
+        SYS_TEST(test_mmap_private_file_is_lazy_and_copy_on_write),
         SYS_TEST(test_mremap_4k_to_64tib_is_enomem_at_once),
         SYS_TEST(test_mremap_beyond_task_size_is_einval),
         SYS_TEST(test_mremap_noreserve_to_64tib_costs_nothing_and_keeps_contents),

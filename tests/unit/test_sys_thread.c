@@ -218,6 +218,16 @@ static void test_clone_without_stack_keeps_parent_rsp(void **state)
     assert_int_equal(thread_find(E, (int)tid)->cpu.gpr[RSP], 0x7ffe0000);
 }
 
+/* copy_process (kernel/fork.c): EAGAIN past kernel.threads-max, before anything is made. */
+static void test_clone_past_the_thread_limit_is_eagain(void **state)
+{
+    int live = E->nthreads_live;
+    E->nthreads_live = INT_MAX;   /* above any threads-max */
+    assert_int_equal(SYS(sys_clone, GO_CLONE_FLAGS, 0xc00004a000, 0, 0, 0xc00003a090), -EAGAIN);
+    E->nthreads_live = live;
+    assert_true(SYS(sys_clone, GO_CLONE_FLAGS, 0xc00004a000, 0, 0, 0xc00003a090) > 0);
+}
+
 static void test_clone_settid_flags_store_the_child_tid(void **state)
 {
     uint64_t flags = GO_CLONE_FLAGS | LINUX_CLONE_PARENT_SETTID | LINUX_CLONE_CHILD_SETTID |
@@ -311,6 +321,7 @@ int main(void)
         SYS_TEST(test_futex_unsupported_op_is_enosys),
         SYS_TEST(test_clone_child_copies_every_register),
         SYS_TEST(test_clone_without_stack_keeps_parent_rsp),
+        SYS_TEST(test_clone_past_the_thread_limit_is_eagain),
         SYS_TEST(test_clone_settid_flags_store_the_child_tid),
         SYS_TEST(test_clone_thread_without_sighand_is_einval),
         SYS_TEST(test_tgkill_unknown_thread_is_esrch),
