@@ -71,6 +71,24 @@ static void tlb_flush(struct mem *m)
     memset(m->tlb_x, 0xff, sizeof(m->tlb_x));
 }
 
+/* The host's vm.max_map_count (Documentation/admin-guide/sysctl/vm.rst; 65530 by default):
+ * a VMA costs goemu memory and every range operation walks them, so a guest making millions
+ * by splitting a reservation page by page must be stopped where Linux stops it. */
+static size_t max_map_count(void)
+{
+    static size_t limit;
+    if (!limit) {
+        unsigned long v = 0;
+        FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+        if (!f || fscanf(f, "%lu", &v) != 1 || v == 0)
+            v = 65530;
+        if (f)
+            fclose(f);
+        limit = v;
+    }
+    return limit;
+}
+
 int mem_init(struct mem *m)
 {
     memset(m, 0, sizeof(*m));
@@ -79,6 +97,7 @@ int mem_init(struct mem *m)
         return -ENOMEM;
     /* Linux puts mmap_base just below the stack gap; the stack ends at 0x7ffffffff000. */
     m->mmap_base = 0x7ff000000000ull;
+    m->max_vmas = max_map_count();
     tlb_flush(m);
     return 0;
 }
@@ -186,6 +205,10 @@ static void release_pages(struct mem *m, uint64_t a, uint64_t b, int unmap_host)
 
 static int vma_reserve(struct mem *m, size_t extra)
 {
+    /* do_mmap, __split_vma (mm/mmap.c): ENOMEM past map_count. goemu never merges VMAs, so it
+     * may count more than Linux for the same calls; ordinary programs stay far below. */
+    if (m->max_vmas && m->nvmas + extra > m->max_vmas && extra == 1)
+        return -ENOMEM;
     if (m->nvmas + extra <= m->cap_vmas)
         return 0;
     size_t cap = m->cap_vmas ? m->cap_vmas * 2 : 64;

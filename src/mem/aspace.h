@@ -63,6 +63,7 @@ struct mem {
     uint64_t **l1;       /* page table root, see mem.c */
     struct vma *vmas;
     size_t nvmas, cap_vmas;
+    size_t max_vmas;          /* vm.max_map_count: more mappings are ENOMEM, as in Linux */
     uint64_t mmap_base;  /* top-down search starts below this */
     uint64_t mapped_bytes; /* guest bytes that have host memory (VMAs with host != 0) */
     int code_dirty;      /* code pages were written/unmapped/reprotected: flush decoded blocks */

@@ -396,6 +396,22 @@ static void test_mmap_private_file_is_lazy_and_copy_on_write(void **state)
     close(fd);
 }
 
+/* vm.max_map_count (mm/mmap.c __split_vma): splitting a mapping page by page stops with
+ * ENOMEM at the limit instead of growing goemu's VMA list without bound. */
+static void test_mprotect_splits_stop_at_max_map_count(void **state)
+{
+    int64_t a = anon(0, 64 * 4096, RW, PRIV_ANON);
+    assert_true(a > 0);
+    E->mem.max_vmas = E->mem.nvmas + 8;
+    int64_t r = 0;
+    for (int k = 1; k < 64 && r == 0; k += 2)
+        r = SYS(sys_mprotect, (uint64_t)a + (uint64_t)k * 4096, 4096, GPROT_READ);
+    assert_int_equal(r, -ENOMEM);
+    assert_true(E->mem.nvmas <= E->mem.max_vmas);
+    E->mem.max_vmas = 0;   /* no limit: the unmap may split what it likes */
+    assert_int_equal(SYS(sys_munmap, (uint64_t)a, 64 * 4096), 0);
+}
+
 static void test_mremap_4k_to_64tib_is_enomem_at_once(void **state)
 {
     long rss = status_kb("VmRSS");
@@ -635,6 +651,7 @@ int main(void)
         SYS_TEST(test_mremap_shrink_unmaps_the_tail),
         SYS_TEST(test_mremap_of_unmapped_address_is_efault),
         SYS_TEST(test_mmap_private_file_is_lazy_and_copy_on_write),
+        SYS_TEST(test_mprotect_splits_stop_at_max_map_count),
         SYS_TEST(test_mremap_4k_to_64tib_is_enomem_at_once),
         SYS_TEST(test_mremap_beyond_task_size_is_einval),
         SYS_TEST(test_mremap_noreserve_to_64tib_costs_nothing_and_keeps_contents),
