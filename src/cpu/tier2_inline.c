@@ -498,11 +498,16 @@ static int want_flags(struct emit *e, const struct tmpl_flags *f)
     return f->live || flags_from_record(e, f->cc);
 }
 
-/* The lazy-flag record of an operation on rax (a), rcx (b) giving rdx (r), as flags_set. */
+/* The lazy-flag record of an operation on rax (a), rcx (b) giving rdx (r), as flags_set. A
+ * logic operation's flags come from its result alone (flags_arith, flags_cond, flags_cf read
+ * no cc_a or cc_b for CC_LOGIC, nor for CC_SHIFT and CC_MUL), so those stores are left out:
+ * the fields differ from the handler's, the flags they give do not. */
 static void record_flags(struct emit *e, struct tmpl_flags *f, unsigned kind, unsigned bytes)
 {
-    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-    st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
+    if (kind != CC_LOGIC) {
+        st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
+        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
+    }
     st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
     f->cc = (int32_t)CC_OP(kind, width_log2(bytes));
     emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
@@ -763,7 +768,6 @@ static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_fla
     emit_bytes(e, (uint8_t[]){0xff, inc ? 0xc2 : 0xca}, 2);  /* inc/dec rdx */
     ecx_from_cf(e);
     st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-    st_cpu_imm(e, CPU_FIELD(cc_b), 1);
     st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
     st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
     f->cc = (int32_t)CC_OP(inc ? CC_INC : CC_DEC, width_log2(w));
@@ -821,7 +825,6 @@ static int incdec_mem_template(struct emit *e, const struct insn *i, struct slow
     if (!dead) {
         ecx_from_cf(e);
         st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-        st_cpu_imm(e, CPU_FIELD(cc_b), 1);
         st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
         st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
         f->cc = (int32_t)CC_OP(inc ? CC_INC : CC_DEC, width_log2(w));
@@ -895,9 +898,7 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
         emit_bytes(e, "\xd1\xe7\x09\xfe", 4);                /* shl edi, 1; or esi, edi */
         patch_here(e, not_one);
     }
-    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-    st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
-    st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
+    st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));   /* CC_SHIFT reads no cc_a, cc_b */
     st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
     emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
     emit_u32(e, CPU_FIELD(cc_op));
@@ -941,9 +942,7 @@ static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags
         return 1;
     }
     emit_bytes(e, "\x0f\x90\xc2\x0f\xb6\xd2", 6);            /* seto dl; movzx edx, dl */
-    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));
-    st_cpu_imm(e, CPU_FIELD(cc_a), 0);
-    st_cpu_imm(e, CPU_FIELD(cc_b), 0);
+    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));   /* CC_MUL reads no cc_a, cc_b */
     st_cpu(e, 4, H_RDX, CPU_FIELD(cc_aux));
     f->cc = (int32_t)CC_OP(CC_MUL, width_log2(w));
     emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
@@ -984,9 +983,7 @@ static int bitscan_template(struct emit *e, const struct insn *i, struct tmpl_fl
     emit_bytes(e, "\x48\x0f\x44\xc2", 4);                    /* cmovz rax, rdx */
     st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
     if (!dead) {
-        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_res));
-        st_cpu_imm(e, CPU_FIELD(cc_a), 0);
-        st_cpu_imm(e, CPU_FIELD(cc_b), 0);
+        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_res));   /* CC_LOGIC reads no cc_a, cc_b */
         f->cc = (int32_t)CC_OP(CC_LOGIC, width_log2(w));
         emit_bytes(e, "\xc7\x83", 2);                         /* mov dword [rbx + cc_op], */
         emit_u32(e, CPU_FIELD(cc_op));
