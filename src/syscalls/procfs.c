@@ -441,6 +441,49 @@ static int64_t open_text(struct emu *e, struct thread *t, const struct procname 
     return install(tmp, flags);
 }
 
+/* The old way, when goemu's block is full: a memfd of this open's own. */
+static int fds_open_memfd_fallback(void)
+{
+    int fd = memfd_create("goemu-proc-mem", MFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    fchmod(fd, 0600);
+    int r = remember(fd, PROCFS_MEM);
+    if (r) {
+        close(fd);
+        return r;
+    }
+    return fd;
+}
+
+/* A new open file of the one placeholder memfd every guest `mem` open shares (kept in
+ * goemu's block of fds): a reopening through /proc/self/fd has its own position and the same
+ * inode, so the table above holds one entry however often the guest opens and closes `mem`.
+ * Falls back to a memfd of its own when the block has no room. */
+static int mem_placeholder_open(void)
+{
+    static int slot = -1;
+    if (slot < 0) {
+        int fd = memfd_create("goemu-proc-mem", MFD_CLOEXEC);
+        if (fd < 0)
+            return -errno;
+        fchmod(fd, 0600);
+        int r = remember(fd, PROCFS_MEM);
+        if (r) {
+            close(fd);
+            return r;
+        }
+        int s = fds_keep(fd);
+        if (s < 0)
+            return fds_open_memfd_fallback();
+        slot = s;
+    }
+    char link[64];
+    snprintf(link, sizeof(link), "/proc/self/fd/%d", fds_fd(slot));
+    int fd = open(link, O_RDWR | O_CLOEXEC);
+    return fd < 0 ? -errno : fd;
+}
+
 static int64_t open_virtual(struct emu *e, struct thread *t, const struct procname *pn,
                             int flags, unsigned mode, char *path)
 {
@@ -451,16 +494,8 @@ static int64_t open_virtual(struct emu *e, struct thread *t, const struct procna
         return -ENOTDIR;
     switch (pn->ent) {
     case ENT_MEM: {
-        int tmp = memfd_create("goemu-proc-mem", MFD_CLOEXEC);
-        if (tmp < 0)
-            return sys_errno(errno);
-        fchmod(tmp, 0600);
-        int r = remember(tmp, PROCFS_MEM);
-        if (r) {
-            close(tmp);
-            return r;
-        }
-        return install(tmp, flags);
+        int tmp = mem_placeholder_open();
+        return tmp < 0 ? tmp : install(tmp, flags);
     }
     case ENT_EXE:
         if (flags & O_NOFOLLOW)

@@ -75,6 +75,27 @@ static void test_mem_reads_and_writes_guest_memory(void **state)
     close(fd);
 }
 
+/* Every open shares one placeholder inode: opening and closing mem again and again does
+ * not grow goemu's table of virtual files (nor the scan every read pays), and each open has
+ * its own position. */
+static void test_mem_opens_share_one_table_entry(void **state)
+{
+    int first = open_guest("/proc/self/mem", O_RDWR);
+    assert_true(first >= 0);
+    unsigned n = procfs_nvirtual;
+    for (int k = 0; k < 50; k++) {
+        int fd = open_guest("/proc/self/mem", O_RDONLY);
+        assert_true(fd >= 0);
+        close(fd);
+    }
+    assert_int_equal(procfs_nvirtual, n);
+    int second = open_guest("/proc/self/mem", O_RDWR);
+    assert_int_equal(SYS(sys_lseek, (uint64_t)first, DATA, SEEK_SET), (int64_t)DATA);
+    assert_int_equal(SYS(sys_lseek, (uint64_t)second, 0, SEEK_CUR), 0);
+    close(first);
+    close(second);
+}
+
 static void test_mem_write_reaches_a_read_only_page(void **state)
 {
     char out[8] = {0};
@@ -412,6 +433,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         SYS_TEST(test_mem_reads_and_writes_guest_memory),
+        SYS_TEST(test_mem_opens_share_one_table_entry),
         SYS_TEST(test_mem_write_reaches_a_read_only_page),
         SYS_TEST(test_mem_write_reaches_a_never_accessed_prot_none_page),
         SYS_TEST(test_mem_gives_eio_outside_the_guest),
