@@ -80,13 +80,6 @@ static inline void emit_load_rax_cpu(struct emit *e, uint32_t disp)
     emit_u32(e, disp);
 }
 
-/* mov rax, [rax + disp32] */
-static inline void emit_load_rax_rax(struct emit *e, uint32_t disp)
-{
-    emit_bytes(e, "\x48\x8b\x80", 3);
-    emit_u32(e, disp);
-}
-
 /* mov [rbx + disp32], rax */
 static inline void emit_store_rax_cpu(struct emit *e, uint32_t disp)
 {

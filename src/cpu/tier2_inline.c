@@ -448,13 +448,17 @@ void tier2_open_window(struct emit *e, int32_t lo, int32_t hi, int write, uint8_
 /* Host flags equal to what the record cc (an ADD, SUB or LOGIC one) implies for every
  * condition: the same operation redone at the same width on the recorded operands. Returns 0,
  * having written nothing, for other records. */
+static int redoable(int32_t cc)
+{
+    unsigned kind = (unsigned)cc >> 2;
+    return cc >= 0 && (kind == CC_LOGIC || kind == CC_SUB || kind == CC_ADD);
+}
+
 static int flags_from_record(struct emit *e, int32_t cc)
 {
-    if (cc < 0)
+    if (!redoable(cc))
         return 0;
     unsigned kind = (unsigned)cc >> 2, w = 1u << (cc & 3);
-    if (kind != CC_LOGIC && kind != CC_SUB && kind != CC_ADD)
-        return 0;
     uint8_t narrow = w == 1;
     if (kind == CC_LOGIC) {
         ld_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));
@@ -502,23 +506,43 @@ static int want_flags(struct emit *e, const struct tmpl_flags *f)
  * logic operation's flags come from its result alone (flags_arith, flags_cond, flags_cf read
  * no cc_a or cc_b for CC_LOGIC, nor for CC_SHIFT and CC_MUL), so those stores are left out:
  * the fields differ from the handler's, the flags they give do not. */
-static void record_flags(struct emit *e, struct tmpl_flags *f, unsigned kind, unsigned bytes)
+/* The rest of every record: cc_res from host register res, cc_aux from aux (-1: none), cc_op
+ * for kind at bytes; *f learns it. */
+static void record_result(struct emit *e, struct tmpl_flags *f, unsigned kind, unsigned bytes,
+                          unsigned res, int aux)
 {
-    if (kind != CC_LOGIC) {
-        st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
-    }
-    st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
+    st_cpu(e, 8, res, CPU_FIELD(cc_res));
+    if (aux >= 0)
+        st_cpu(e, 4, (unsigned)aux, CPU_FIELD(cc_aux));
     f->cc = (int32_t)CC_OP(kind, width_log2(bytes));
     emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
     emit_u32(e, CPU_FIELD(cc_op));
     emit_u32(e, (uint32_t)f->cc);
 }
 
-/* ecx = CF (setc cl; movzx ecx, cl): neither changes the flags. */
-static void ecx_from_cf(struct emit *e)
+static void record_flags(struct emit *e, struct tmpl_flags *f, unsigned kind, unsigned bytes)
 {
-    emit_bytes(e, "\x0f\x92\xc1\x0f\xb6\xc9", 6);
+    if (kind != CC_LOGIC) {
+        st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
+        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_b));
+    }
+    record_result(e, f, kind, bytes, H_RDX, -1);
+}
+
+/* reg (ecx or esi) = CF: setc; movzx (the empty REX reaches sil), neither changes flags. */
+static void cf_into(struct emit *e, unsigned reg)
+{
+    emit_bytes(e, (uint8_t[]){0x40, 0x0f, 0x92, (uint8_t)(0xc0 | reg),
+                              0x40, 0x0f, 0xb6, (uint8_t)(0xc0 | reg << 3 | reg)}, 8);
+}
+
+/* INC/DEC's record after `inc/dec rdx` on a in rax (cc_b is never read for them): CF, kept
+ * by the instruction, goes to cc_aux. */
+static void record_incdec(struct emit *e, struct tmpl_flags *f, int inc, unsigned bytes)
+{
+    cf_into(e, H_RCX);
+    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
+    record_result(e, f, inc ? CC_INC : CC_DEC, bytes, H_RDX, H_RCX);
 }
 
 /* ---- moves ---------------------------------------------------------------------------------- */
@@ -685,8 +709,8 @@ static int alu_template(struct emit *e, const struct insn *i, struct inline_alu 
     default: mov_imm(e, H_RCX, (uint64_t)i->imm & width_mask(w)); break;
     }
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
-    if (carry)   /* cc_aux = the carry in: setc sil; movzx esi, sil */
-        emit_bytes(e, "\x40\x0f\x92\xc6\x40\x0f\xb6\xf6", 8);
+    if (carry)   /* cc_aux = the carry in */
+        cf_into(e, H_RSI);
     uint8_t op = (uint8_t)(ops[a.op].opcode - (w == 1));
     if (w == 8)
         emit_bytes(e, (uint8_t[]){0x48, op, 0xca}, 3);        /* op rdx, rcx */
@@ -766,14 +790,7 @@ static int incdec_template(struct emit *e, const struct insn *i, struct tmpl_fla
     if (w == 8)
         emit_u8(e, 0x48);
     emit_bytes(e, (uint8_t[]){0xff, inc ? 0xc2 : 0xca}, 2);  /* inc/dec rdx */
-    ecx_from_cf(e);
-    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-    st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
-    st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
-    f->cc = (int32_t)CC_OP(inc ? CC_INC : CC_DEC, width_log2(w));
-    emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
-    emit_u32(e, CPU_FIELD(cc_op));
-    emit_u32(e, (uint32_t)f->cc);
+    record_incdec(e, f, inc, w);
     st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
     f->live = 1;
     return 1;
@@ -805,8 +822,7 @@ static int incdec_mem_template(struct emit *e, const struct insn *i, struct slow
         return 0;
     unsigned w = i->size[0];
     int32_t cc = f->cc;
-    unsigned kind = (unsigned)cc >> 2;
-    int redo = cc >= 0 && (cc & 3) != 1 && (kind == CC_LOGIC || kind == CC_SUB || kind == CC_ADD);
+    int redo = redoable(cc);
     if (i->prefix & PFX_ADDR32)
         return 0;
     if (!dead && !redo)
@@ -822,16 +838,8 @@ static int incdec_mem_template(struct emit *e, const struct insn *i, struct slow
     ld_host(e, w, H_RAX);
     emit_bytes(e, "\x48\x89\xc2", 3);                        /* mov rdx, rax */
     emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xff, inc ? 0xc2 : 0xca}, 3);
-    if (!dead) {
-        ecx_from_cf(e);
-        st_cpu(e, 8, H_RAX, CPU_FIELD(cc_a));
-        st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));
-        st_cpu(e, 4, H_RCX, CPU_FIELD(cc_aux));
-        f->cc = (int32_t)CC_OP(inc ? CC_INC : CC_DEC, width_log2(w));
-        emit_bytes(e, "\xc7\x83", 2);                         /* mov dword [rbx + cc_op], */
-        emit_u32(e, CPU_FIELD(cc_op));
-        emit_u32(e, (uint32_t)f->cc);
-    }
+    if (!dead)
+        record_incdec(e, f, inc, w);
     st_host(e, w, H_RDX);
     f->live = 0;   /* the slow path may have run the handler instead */
     return 1;
@@ -883,7 +891,7 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
         emit_bytes(e, (uint8_t[]){rex, 0xd3, (uint8_t)(0xc2 | ext[op] << 3)}, 3);  /* op rdx, cl */
     else
         emit_bytes(e, (uint8_t[]){rex, 0xc1, (uint8_t)(0xc2 | ext[op] << 3), (uint8_t)n}, 4);
-    emit_bytes(e, "\x40\x0f\x92\xc6\x40\x0f\xb6\xf6", 8);  /* setc sil; movzx esi, sil */
+    cf_into(e, H_RSI);
     if (op == ISH_SHL || (op == ISH_SHR && (by_cl || n == 1))) {
         uint8_t *not_one = NULL;
         if (op == ISH_SHR && by_cl) {
@@ -898,11 +906,7 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
         emit_bytes(e, "\xd1\xe7\x09\xfe", 4);                /* shl edi, 1; or esi, edi */
         patch_here(e, not_one);
     }
-    st_cpu(e, 8, H_RDX, CPU_FIELD(cc_res));   /* CC_SHIFT reads no cc_a, cc_b */
-    st_cpu(e, 4, H_RSI, CPU_FIELD(cc_aux));
-    emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
-    emit_u32(e, CPU_FIELD(cc_op));
-    emit_u32(e, CC_OP(CC_SHIFT, width_log2(w)));
+    record_result(e, f, CC_SHIFT, w, H_RDX, H_RSI);   /* CC_SHIFT reads no cc_a, cc_b */
     st_cpu(e, 8, H_RDX, GPR(i->reg[0]));
     if (by_cl) {
         uint8_t *done = jmp_fwd(e);
@@ -912,7 +916,8 @@ static int shift_template(struct emit *e, const struct insn *i, struct tmpl_flag
     }
     /* Which record is current depends on the count when it comes from CL; and the host's OF
      * after a multi-bit shift need not be goemu's. */
-    f->cc = by_cl ? -1 : (int32_t)CC_OP(CC_SHIFT, width_log2(w));
+    if (by_cl)
+        f->cc = -1;
     f->live = 0;
     return 1;
 }
@@ -942,12 +947,7 @@ static int imul_template(struct emit *e, const struct insn *i, struct tmpl_flags
         return 1;
     }
     emit_bytes(e, "\x0f\x90\xc2\x0f\xb6\xd2", 6);            /* seto dl; movzx edx, dl */
-    st_cpu(e, 8, H_RAX, CPU_FIELD(cc_res));   /* CC_MUL reads no cc_a, cc_b */
-    st_cpu(e, 4, H_RDX, CPU_FIELD(cc_aux));
-    f->cc = (int32_t)CC_OP(CC_MUL, width_log2(w));
-    emit_bytes(e, "\xc7\x83", 2);                             /* mov dword [rbx + cc_op], */
-    emit_u32(e, CPU_FIELD(cc_op));
-    emit_u32(e, (uint32_t)f->cc);
+    record_result(e, f, CC_MUL, w, H_RAX, H_RDX);   /* CC_MUL reads no cc_a, cc_b */
     st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
     f->live = 0;   /* SF/ZF/PF are undefined on the host, derived from the result in goemu */
     return 1;
@@ -982,13 +982,8 @@ static int bitscan_template(struct emit *e, const struct insn *i, struct tmpl_fl
     emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0x0f, i->fn == op_bsf ? 0xbc : 0xbd, 0xc1}, 4);
     emit_bytes(e, "\x48\x0f\x44\xc2", 4);                    /* cmovz rax, rdx */
     st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
-    if (!dead) {
-        st_cpu(e, 8, H_RCX, CPU_FIELD(cc_res));   /* CC_LOGIC reads no cc_a, cc_b */
-        f->cc = (int32_t)CC_OP(CC_LOGIC, width_log2(w));
-        emit_bytes(e, "\xc7\x83", 2);                         /* mov dword [rbx + cc_op], */
-        emit_u32(e, CPU_FIELD(cc_op));
-        emit_u32(e, (uint32_t)f->cc);
-    }
+    if (!dead)   /* CC_LOGIC on the source: reads no cc_a, cc_b */
+        record_result(e, f, CC_LOGIC, w, H_RCX, -1);
     f->live = 0;
     return 1;
 }
