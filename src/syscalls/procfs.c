@@ -441,8 +441,8 @@ static int64_t open_text(struct emu *e, struct thread *t, const struct procname 
     return install(tmp, flags);
 }
 
-/* The old way, when goemu's block is full: a memfd of this open's own. */
-static int fds_open_memfd_fallback(void)
+/* A new `mem` placeholder: an empty memfd, remembered as PROCFS_MEM. */
+static int mem_memfd(void)
 {
     int fd = memfd_create("goemu-proc-mem", MFD_CLOEXEC);
     if (fd < 0)
@@ -464,18 +464,12 @@ static int mem_placeholder_open(void)
 {
     static int slot = -1;
     if (slot < 0) {
-        int fd = memfd_create("goemu-proc-mem", MFD_CLOEXEC);
+        int fd = mem_memfd();
         if (fd < 0)
-            return -errno;
-        fchmod(fd, 0600);
-        int r = remember(fd, PROCFS_MEM);
-        if (r) {
-            close(fd);
-            return r;
-        }
+            return fd;
         int s = fds_keep(fd);
         if (s < 0)
-            return fds_open_memfd_fallback();
+            return mem_memfd();   /* the block is full: this open gets a memfd of its own */
         slot = s;
     }
     char link[64];
