@@ -246,15 +246,6 @@ void cpu_mxcsr_unload(struct cpu *c)
     c->mxcsr_live = 0;
 }
 
-void cpu_mxcsr_preload(struct cpu *c)
-{
-    if ((c->mxcsr & 0x1f80u) != 0x1f80u || c->mxcsr_live)
-        return;
-    uint32_t csr = (c->mxcsr & ~0x3fu) | 0x1f80u;   /* sse_host_csr */
-    __asm__ volatile("ldmxcsr %0" : : "m"(csr));
-    c->mxcsr_live = 1;
-}
-
 /* ---- the loop --------------------------------------------------------------------------- */
 
 /* Only a block's last instruction can transfer control, so only it needs c->rip (the next

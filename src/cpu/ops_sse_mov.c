@@ -243,6 +243,13 @@ op_fn *sel_movmskps(const struct insn *i) { return sel_mask(i, op_movmskps); }
 op_fn *sel_movmskpd(const struct insn *i) { return sel_mask(i, op_movmskpd); }
 op_fn *sel_pmovmskb(const struct insn *i) { return sel_mask(i, op_pmovmskb); }
 
+/* exec.h: what the first SSE instruction's sse_mxcsr_load would do, ahead of time. */
+void cpu_mxcsr_preload(struct cpu *c)
+{
+    if (sse_fast(c))
+        sse_mxcsr_load(c);
+}
+
 /* ---- LDMXCSR / STMXCSR m32 --------------------------------------------------------------
  * goemu's MXCSR_MASK is 0xffff (FXSAVE reports it): bits 16-31 are reserved and setting one
  * is #GP(0) (SDM LDMXCSR). AMD's misaligned-SSE mode bit 17 is not offered. */
