@@ -560,12 +560,15 @@ static int move_template(struct emit *e, const struct insn *i)
         uint64_t v = (uint64_t)i->imm;
         mov_imm(e, H_RAX, fn == op_mov_r32_imm ? (uint32_t)v : v);
         st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
-    } else if (fn == op_lea64) {
+    } else if (fn == op_lea64 || (fn == op_lea && i->size[0] == 4 && !(i->prefix & PFX_ADDR32))) {
+        /* lea rax/eax, [rax + rcx * scale + disp32]: LEA r32 keeps the sum's low half,
+         * zero-extended */
         if (i->disp != (int32_t)i->disp)
             return 0;
         ld_cpu(e, 8, H_RAX, GPR(i->m_base));
         ld_cpu(e, 8, H_RCX, GPR(i->m_index));
-        emit_bytes(e, (uint8_t[]){0x48, 0x8d, 0x84, (uint8_t)(i->m_scale << 6 | 0x08)}, 4);
+        emit_bytes(e, (uint8_t[]){fn == op_lea64 ? 0x48 : 0x40, 0x8d, 0x84,
+                                  (uint8_t)(i->m_scale << 6 | 0x08)}, 4);
         emit_u32(e, (uint32_t)(int32_t)i->disp);
         st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
     } else if (fn == op_movzx && i->kind[1] != OK_MEM) {
@@ -988,19 +991,11 @@ static int bitscan_template(struct emit *e, const struct insn *i, struct tmpl_fl
     return 1;
 }
 
-/* LEA r32 (the 64-bit sum, truncated), NOT r32/r64, MOVSX r32/r64 from a register: no flags. */
+/* NOT r32/r64 and MOVSX r32/r64 from a register: no flags. */
 static int misc_template(struct emit *e, const struct insn *i)
 {
     op_fn *fn = i->fn;
-    if (fn == op_lea && i->size[0] == 4 && !(i->prefix & PFX_ADDR32) &&
-        i->disp == (int32_t)i->disp) {
-        ld_cpu(e, 8, H_RAX, GPR(i->m_base));
-        ld_cpu(e, 8, H_RCX, GPR(i->m_index));
-        /* lea eax, [rax + rcx * scale + disp32]: 32-bit result, zero-extended */
-        emit_bytes(e, (uint8_t[]){0x8d, 0x84, (uint8_t)(i->m_scale << 6 | 0x08)}, 3);
-        emit_u32(e, (uint32_t)(int32_t)i->disp);
-        st_cpu(e, 8, H_RAX, GPR(i->reg[0]));
-    } else if (fn == op_not && i->kind[0] == OK_REG && i->size[0] >= 4) {
+    if (fn == op_not && i->kind[0] == OK_REG && i->size[0] >= 4) {
         unsigned w = i->size[0];
         ld_cpu(e, w, H_RAX, GPR(i->reg[0]));
         emit_bytes(e, (uint8_t[]){w == 8 ? 0x48 : 0x40, 0xf7, 0xd0}, 3);  /* not eax/rax */
