@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "base/check.h"
 #include "cpu/cpu.h"
 #include "cpu/emit.h"
 #include "cpu/exec.h"
@@ -137,14 +138,15 @@ static void fill_nops(uint8_t *p, size_t n)
 }
 
 struct exits {
-    uint8_t *to_exit[16];     /* jumps to the common exit */
+    uint8_t *to_exit[16];     /* jumps to the common exit: at most 5 per body, 2 bodies */
     unsigned n;
     unsigned njump;           /* direct sites used in out->jump */
 };
 
 static void to_exit(struct emit *e, struct exits *x, uint8_t *rel)
 {
-    if (rel && x->n < 16)
+    GOEMU_ASSERT(x->n < 16);
+    if (rel)
         x->to_exit[x->n++] = rel;
 }
 
@@ -274,7 +276,7 @@ int tier2_translate(struct tier2_cache *tc, const void *self, uint64_t start,
     emit_epilogue(&e);
     for (unsigned k = 0; k < nslow && !e.overflow; k++)
         tier2_emit_slow_path(&e, &slow[k]);
-    if (e.overflow || x.n == 16)
+    if (e.overflow)
         return -1;
     for (unsigned k = 0; k < x.n; k++)
         emit_patch_rel32(x.to_exit[k], exit);
