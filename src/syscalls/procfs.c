@@ -12,8 +12,7 @@
  * each read from offset 0 (fs/seq_file.c). /proc/self/mem is a memfd placeholder whose inode is recorded in
  * a small table; read/write/pread64/pwrite64/readv/writev/lseek on an fd with that inode are
  * done here on guest addresses (fs/proc/base.c: mem_rw, mem_lseek). The table is looked up
- * only while some virtual fd was ever opened (procfs_nvirtual), so ordinary fds pay one
- * predictable branch. */
+ * only once some virtual fd was ever opened, so ordinary fds pay one predictable branch. */
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +31,6 @@
 #include "elf/stack.h"
 #include "syscalls/procfs_gen.h"
 #include "syscalls/syscalls.h"
-
-unsigned procfs_nvirtual;
 
 /* Open files procfs serves itself, by host inode (shared by dups, forks and reopenings of
  * /proc/self/fd/N, so closing or dup2-ing over one needs no bookkeeping). Entries are never
@@ -66,8 +63,12 @@ static int remember(int fd, int kind)
         cap_vfiles = cap;
     }
     vfiles[nvfiles++] = (struct vfile){st.st_dev, st.st_ino, kind};
-    procfs_nvirtual = (unsigned)nvfiles;
     return 0;
+}
+
+size_t procfs_virtual_files(void)
+{
+    return nvfiles;
 }
 
 int procfs_fd_kind(int fd)

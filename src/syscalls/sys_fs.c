@@ -143,7 +143,7 @@ static int fd_nonblocking(int fd)
 static int64_t read_segments(struct emu *e, int fd, const struct linux_iovec *seg, int nseg,
                              int64_t off)
 {
-    if (procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_MEM)
+    if (procfs_fd_kind(fd) == PROCFS_MEM)
         return procfs_mem_rw(e, fd, seg, nseg, off, 0);
     struct iovec iov[IOV_CAP];
     int n = 0;
@@ -164,7 +164,7 @@ static int64_t write_segments(struct emu *e, int fd, const struct linux_iovec *s
     struct stat st;
     uint64_t cap = MAX_RW_COUNT;
     *is_sock = 0;
-    if (procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_MEM)
+    if (procfs_fd_kind(fd) == PROCFS_MEM)
         return procfs_mem_rw(e, fd, seg, nseg, off, 1);
     if (off < 0 && fstat(fd, &st) == 0) {
         if (S_ISFIFO(st.st_mode) && !fd_nonblocking(fd))
@@ -618,7 +618,7 @@ int64_t sys_lstat(struct emu *e, struct thread *t, const uint64_t a[6])
 
 int64_t sys_lseek(struct emu *e, struct thread *t, const uint64_t a[6])
 {
-    if (procfs_nvirtual && procfs_fd_kind(arg_int(a[0])) == PROCFS_MEM)
+    if (procfs_fd_kind(arg_int(a[0])) == PROCFS_MEM)
         return procfs_mem_lseek(arg_int(a[0]), (int64_t)a[1], (int)arg_uint(a[2]));
     return sys_host(lseek(arg_int(a[0]), (off_t)a[1], (int)arg_uint(a[2])));
 }
@@ -658,7 +658,7 @@ int64_t sys_getdents64(struct emu *e, struct thread *t, const uint64_t a[6])
     if (!buf)
         return -ENOMEM;
     int fd = arg_int(a[0]);
-    int fddir = procfs_nvirtual && procfs_fd_kind(fd) == PROCFS_FDDIR;
+    int fddir = procfs_fd_kind(fd) == PROCFS_FDDIR;
     int64_t got, n;
     do {
         off_t before = lseek(fd, 0, SEEK_CUR);

@@ -119,10 +119,11 @@ int64_t sys_kill_other(struct emu *e, int pid, int sig);
 #define PROCFS_PASS INT64_MIN
 /* Kinds of open file procfs serves itself (procfs_fd_kind). */
 enum { PROCFS_MEM = 1, PROCFS_FDDIR = 2 };
-/* Non-zero once a virtual fd was opened: until then procfs_fd_kind need not be asked. */
-extern unsigned procfs_nvirtual;
-/* What fd is: PROCFS_MEM, PROCFS_FDDIR or 0 (one fstat). */
+/* What fd is: PROCFS_MEM, PROCFS_FDDIR or 0 (one fstat, and none until a virtual file was
+ * ever opened). */
 int procfs_fd_kind(int fd);
+/* How many open files procfs serves itself are known (inodes; for tests). */
+size_t procfs_virtual_files(void);
 /* open of a guest path (after sys_read_path): a fd or -errno, or PROCFS_PASS to open path on
  * the host (rewritten to the host's /proc/self/... for entries passed through). */
 int64_t procfs_openat(struct emu *e, struct thread *t, char *path, int flags, unsigned mode);
